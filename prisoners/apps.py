@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PrisonersConfig(AppConfig):
+    name = "prisoners"
+    verbose_name = "Prisoners"

@@ -1,0 +1,160 @@
+"""People held or freed, and how many political prisoners a country holds over time."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Country, Publishable, PublishableQuerySet, Source, unique_slug
+
+
+class PrisonerStatus(models.TextChoices):
+    DETAINED = "detained", _("Detained")
+    RELEASED = "released", _("Released")
+    DECEASED = "deceased", _("Died in custody")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class PrisonerQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Prisoner(Publishable):
+    """A person documented as a political prisoner, in custody or freed."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("As commonly written in English, e.g. Ales Bialiatski."),
+    )
+    name_native = models.CharField(
+        _("name in original script"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. Алесь Бяляцкі. Blank if unknown."),
+    )
+    other_names = models.TextField(
+        _("other spellings"),
+        blank=True,
+        help_text=_("One per line: other transliterations, the Russian form, maiden names."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("The web address: /prisoners/<slug>/. Leave blank to make one from the name."),
+        error_messages={
+            "unique": _("Another person already uses this slug. Choose a different one."),
+        },
+    )
+    nationalities = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="nationals",
+        verbose_name=_("nationalities"),
+        help_text=_("Every citizenship the person holds; dual nationals have several."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line, e.g. 'Human rights defender, 2022 Nobel Peace Prize laureate'."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    detained_on = models.DateField(_("detained on"), null=True, blank=True)
+    charges = models.TextField(_("charges"), blank=True)
+    sentence = models.CharField(
+        _("sentence"), max_length=200, blank=True, help_text=_("E.g. '10 years, strict regime'.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PrisonerStatus,
+        default=PrisonerStatus.UNKNOWN,
+        db_index=True,
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="prisoners", verbose_name=_("sources")
+    )
+
+    objects = PrisonerQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        ordering = ["name", "id"]
+        verbose_name = _("prisoner")
+        verbose_name_plural = _("prisoners")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(status__in=PrisonerStatus.values),
+                name="prisoners_prisoner_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["name", "id"], name="prisoners_name_id_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("prisoners:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def other_names_list(self):
+        return [line.strip() for line in self.other_names.splitlines() if line.strip()]
+
+    def clean(self):
+        if not self.slug and self.name:
+            self.slug = unique_slug(self, self.name)
+
+
+class PrisonerCountQuerySet(models.QuerySet):
+    def get_by_natural_key(self, country_code, as_of):
+        return self.get(country__code=country_code, as_of=as_of)
+
+
+class PrisonerCount(models.Model):
+    """How many political prisoners a country holds on a date, by a cited count."""
+
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="prisoner_counts",
+        verbose_name=_("country"),
+    )
+    as_of = models.DateField(_("as of"))
+    count = models.PositiveIntegerField(_("political prisoners"))
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Whose count it is or how it was made, e.g. 'Viasna register'."),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="prisoner_counts", verbose_name=_("sources")
+    )
+
+    objects = PrisonerCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "-as_of"]
+        verbose_name = _("political-prisoner count")
+        verbose_name_plural = _("political-prisoner counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "as_of"],
+                name="prisoners_count_unique_country_date",
+                violation_error_message=_("This country already has a count for this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country}: {self.count:,} on {self.as_of:%d %b %Y}"
+
+    def natural_key(self):
+        return (*self.country.natural_key(), self.as_of.isoformat())
+
+    natural_key.dependencies = ["tracker.country"]

@@ -1,0 +1,113 @@
+"""Shared fixtures: small factories that build valid records with sensible defaults."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+
+from prisoners.models import Prisoner, PrisonerCount
+from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
+from tracker.models import Country, Source, Visibility
+
+_sequence = itertools.count(1)
+
+
+def _country(code):
+    return Country.objects.get(code=code)
+
+
+@pytest.fixture
+def make_source():
+    def make(**fields):
+        n = next(_sequence)
+        fields.setdefault("title", f"Report {n}")
+        fields.setdefault("published_on", datetime.date(2025, 1, 1) + datetime.timedelta(days=n))
+        return Source.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_prisoner():
+    def make(*, nationalities=("BY",), sources=(), **fields):
+        n = next(_sequence)
+        fields.setdefault("name", f"Person {n}")
+        fields.setdefault("slug", f"person-{n}")
+        fields.setdefault("visibility", Visibility.PUBLIC)
+        prisoner = Prisoner.objects.create(**fields)
+        prisoner.nationalities.set([_country(code) for code in nationalities])
+        prisoner.sources.set(sources)
+        return prisoner
+
+    return make
+
+
+@pytest.fixture
+def make_event():
+    def make(*, releasing="BY", counterparts=(), reported_nationalities=(), sources=(), **fields):
+        n = next(_sequence)
+        fields.setdefault("title", f"Release {n}")
+        fields.setdefault("slug", f"release-{n}")
+        fields.setdefault("date", datetime.date(2025, 6, 1))
+        fields.setdefault("visibility", Visibility.PUBLIC)
+        event = ReleaseEvent.objects.create(releasing_country=_country(releasing), **fields)
+        event.counterparts.set([_country(code) for code in counterparts])
+        event.reported_nationalities.set([_country(code) for code in reported_nationalities])
+        event.sources.set(sources)
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_release():
+    def make(event, prisoner, **fields):
+        fields.setdefault("visibility", Visibility.PUBLIC)
+        return Release.objects.create(event=event, prisoner=prisoner, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_concession():
+    def make(event, *, imposed_by="US", **fields):
+        n = next(_sequence)
+        fields.setdefault("target", f"Sector {n}")
+        fields.setdefault("kind", ConcessionKind.EASED)
+        fields.setdefault("visibility", Visibility.PUBLIC)
+        return SanctionsConcession.objects.create(
+            event=event, imposed_by=_country(imposed_by), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_count():
+    def make(code="BY", *, as_of=datetime.date(2025, 1, 1), count=100, **fields):
+        return PrisonerCount.objects.create(
+            country=_country(code), as_of=as_of, count=count, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def seed(db):
+    call_command("loaddata", "december_2025", verbosity=0)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A logged-in staff member with every permission on the tracker's records."""
+    user = django_user_model.objects.create_user(
+        "caseworker", password="not-used-in-tests", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["tracker", "prisoners", "releases"])
+    )
+    client.force_login(user)
+    client.user = user
+    return client

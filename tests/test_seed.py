@@ -1,0 +1,121 @@
+"""The December 2025 seed: it loads into a fresh database and holds every fact of the sources."""
+
+import datetime
+
+import pytest
+
+from prisoners.models import Prisoner, PrisonerCount
+from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
+from tracker.models import Source, Visibility
+
+pytestmark = pytest.mark.django_db
+
+CUNNINGHAM = "Belarus frees 123 prisoners as Trump administration lifts key sanctions"
+BONDAREV = "Freeing Political Prisoners Does Not Cure the Disease of Dictatorship"
+
+
+def codes(countries):
+    return sorted(country.code for country in countries.all())
+
+
+def titles(sources):
+    return sorted(source.title for source in sources.all())
+
+
+def test_the_two_articles_are_sources(seed):
+    cunningham = Source.objects.get(title=CUNNINGHAM)
+    assert cunningham.author == "Robert Cunningham"
+    assert cunningham.publisher == "CapitalismInstitute.org"
+    assert cunningham.published_on == datetime.date(2025, 12, 15)
+    bondarev = Source.objects.get(title=BONDAREV)
+    assert bondarev.author == "Boris Bondarev"
+    assert bondarev.published_on == datetime.date(2025, 12, 18)
+
+
+def test_the_release_event(seed):
+    event = ReleaseEvent.objects.get()
+    assert event.date == datetime.date(2025, 12, 13)
+    assert event.releasing_country.code == "BY"
+    assert codes(event.counterparts) == ["US"]
+    assert "John Coale" in event.intermediary
+    assert event.reported_count == 123
+    assert codes(event.reported_nationalities) == ["AU", "GB", "JP", "LT", "PL", "US"]
+    assert titles(event.sources) == sorted([CUNNINGHAM, BONDAREV])
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "native", "spellings", "sources"),
+    [
+        ("ales-bialiatski", "Ales Bialiatski", "Алесь Бяляцкі", ["Ales Byalyatski"], [CUNNINGHAM]),
+        (
+            "maria-kolesnikova",
+            "Maria Kolesnikova",
+            "Марыя Калеснікава",
+            ["Maryia Kalesnikava", "Мария Колесникова"],
+            [CUNNINGHAM, BONDAREV],
+        ),
+        ("viktor-babariko", "Viktor Babariko", "Віктар Бабарыка", ["Viktar Babaryka"], [BONDAREV]),
+        (
+            "vladimir-labkovich",
+            "Vladimir Labkovich",
+            "Уладзімір Лабковіч",
+            ["Uladzimir Labkovich"],
+            [BONDAREV],
+        ),
+    ],
+)
+def test_the_named_people_freed(seed, slug, name, native, spellings, sources):
+    person = Prisoner.objects.get(slug=slug)
+    assert person.name == name
+    assert person.name_native == native
+    assert set(spellings) <= set(person.other_names_list)
+    assert codes(person.nationalities) == ["BY"]
+    assert person.status == "released"
+    assert titles(person.sources) == sorted(sources)
+    release = Release.objects.get(prisoner=person)
+    assert release.event.slug == "belarus-release-2025-12-13"
+    assert release.sources.exists()
+
+
+def test_bialiatski_is_the_nobel_laureate(seed):
+    assert "2022 Nobel Peace Prize" in Prisoner.objects.get(slug="ales-bialiatski").role
+
+
+def test_three_were_pictured_in_ukraine(seed):
+    in_ukraine = Release.objects.filter(destination__code="UA").values_list(
+        "prisoner__slug", flat=True
+    )
+    assert sorted(in_ukraine) == ["maria-kolesnikova", "viktor-babariko", "vladimir-labkovich"]
+
+
+def test_the_potash_concession(seed):
+    concession = SanctionsConcession.objects.get()
+    assert concession.imposed_by.code == "US"
+    assert concession.target_country.code == "BY"
+    assert "potash" in concession.target.lower() and "Belaruskali" in concession.target
+    assert concession.kind == ConcessionKind.EASED
+    assert (concession.value_min_usd, concession.value_max_usd) == (2_500_000_000, 2_800_000_000)
+    assert titles(concession.sources) == sorted([CUNNINGHAM, BONDAREV])
+    # Not reported in the sources, so left blank rather than guessed.
+    assert concession.announced_on is None
+    assert concession.authority == ""
+    assert concession.target_remains_listed is None
+
+
+def test_the_political_prisoner_count(seed):
+    count = PrisonerCount.objects.get()
+    assert (count.country.code, count.count) == ("BY", 1227)
+    assert count.as_of.year == 2025 and count.as_of.month == 12
+    assert titles(count.sources) == [BONDAREV]
+
+
+def test_every_seed_record_is_public(seed):
+    for model in (Prisoner, ReleaseEvent, Release, SanctionsConcession):
+        assert model.objects.exclude(visibility=Visibility.PUBLIC).count() == 0
+        assert model.objects.count() > 0
+
+
+def test_what_the_sources_do_not_say_stays_blank(seed):
+    for person in Prisoner.objects.all():
+        assert person.detained_on is None
+        assert person.charges == "" and person.sentence == ""
