@@ -1,0 +1,241 @@
+"""Downloads of public records: a loadable JSON fixture, a spreadsheet-safe CSV, their filenames.
+
+The fixture machinery works from model metadata alone (natural keys, foreign keys, many-to-many
+fields, `fixture_children`, `public()`), so this module imports no app of the project.
+"""
+
+import csv
+import json
+import operator
+import re
+from collections import defaultdict
+from functools import reduce
+from itertools import islice
+
+from anyascii import anyascii
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, Q
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+DOWNLOAD_FORMATS = ("json", "csv")
+
+# Staff-only fields: never written to any download.
+NEVER_EXPORTED = frozenset({"internal_notes"})
+
+# Rows fetched, prefetched and serialized at a time: memory stays flat however large the data.
+CHUNK_SIZE = 2000
+
+
+def _public(queryset):
+    """The public part of a queryset, for models whose querysets define `public()`."""
+    public = getattr(queryset, "public", None)
+    return public() if public else queryset
+
+
+def _natural_key_fks(model):
+    """Forward foreign keys to models with a natural key: serialized as that key."""
+    return [
+        field
+        for field in model._meta.fields
+        if field.many_to_one or field.one_to_one
+        if hasattr(field.related_model, "natural_key")
+    ]
+
+
+def _natural_key_m2ms(model):
+    """Many-to-many fields the serializer writes as lists of natural keys."""
+    return [
+        field
+        for field in model._meta.many_to_many
+        if field.remote_field.through._meta.auto_created
+        if hasattr(field.related_model, "natural_key")
+    ]
+
+
+def _natural_key_joins(model):
+    """(path, model) of the relations `model.natural_key()` reads, e.g. a release's event."""
+    if not getattr(model.natural_key, "dependencies", None):
+        return []
+    return [(field.name, field.related_model) for field in _natural_key_fks(model)]
+
+
+def _secret_fields(model, prefix=""):
+    return [prefix + field.name for field in model._meta.fields if field.name in NEVER_EXPORTED]
+
+
+def _joined(queryset, joins):
+    """The queryset with `joins` selected, and staff-only columns of every table left unread."""
+    if joins:
+        queryset = queryset.select_related(*(path for path, _ in joins))
+    return queryset.defer(
+        *_secret_fields(queryset.model),
+        *(secret for path, model in joins for secret in _secret_fields(model, f"{path}__")),
+    )
+
+
+class _FixturePlan:
+    """Per model, subqueries of the primary keys to export.
+
+    Each record set is kept as a `values("pk")` subquery and the sets are OR-ed at output time,
+    so no query joins across the graph or needs DISTINCT, and planning runs no query at all.
+    """
+
+    def __init__(self):
+        self.pk_subqueries = defaultdict(list)
+
+    def add(self, model, pks, *, root=False):
+        """Export `model`'s public records among `pks`, and the records they refer to."""
+        queryset = _public(model._default_manager.filter(pk__in=pks))
+        self.pk_subqueries[model].append(queryset.values("pk"))
+        for field in _natural_key_fks(model):
+            self.add(field.related_model, queryset.values(field.attname))
+        for field in _natural_key_m2ms(model):
+            through = field.remote_field.through
+            links = through._default_manager.filter(
+                **{f"{field.m2m_field_name()}__in": queryset.values("pk")}
+            )
+            self.add(field.related_model, links.values(field.m2m_reverse_field_name()))
+        # Children only of what was asked for: a person's release brings its event, but not
+        # the event's other releases.
+        if root:
+            for name in getattr(model, "fixture_children", ()):
+                relation = model._meta.get_field(name)
+                children = relation.related_model._default_manager.filter(
+                    **{f"{relation.field.name}__in": queryset.values("pk")}
+                )
+                self.add(relation.related_model, children.values("pk"))
+
+    def querysets(self):
+        """One queryset per model, parents before children, fetching no row twice."""
+        models = serializers.sort_dependencies([(None, list(self.pk_subqueries))])
+        for model in models:
+            condition = reduce(operator.or_, (Q(pk__in=pks) for pks in self.pk_subqueries[model]))
+            joins = []
+            for field in _natural_key_fks(model):
+                joins.append((field.name, field.related_model))
+                joins.extend(
+                    (f"{field.name}__{path}", target)
+                    for path, target in _natural_key_joins(field.related_model)
+                )
+            queryset = _joined(model._default_manager.filter(condition).order_by("pk"), joins)
+            prefetches = [
+                Prefetch(
+                    field.name,
+                    queryset=_public(
+                        _joined(
+                            field.related_model._default_manager.all(),
+                            _natural_key_joins(field.related_model),
+                        )
+                    ),
+                )
+                for field in _natural_key_m2ms(model)
+            ]
+            yield model, queryset.prefetch_related(*prefetches)
+
+
+def _exported_fields(model):
+    fields = [*model._meta.local_fields, *model._meta.local_many_to_many]
+    return [field.name for field in fields if field.name not in NEVER_EXPORTED]
+
+
+def _fixture_chunks(plan):
+    yield "["
+    separator = ""
+    for model, queryset in plan.querysets():
+        fields = _exported_fields(model)
+        rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+        while batch := list(islice(rows, CHUNK_SIZE)):
+            records = serializers.serialize(
+                "python",
+                batch,
+                use_natural_foreign_keys=True,
+                use_natural_primary_keys=True,
+                fields=fields,
+            )
+            yield separator + ",\n".join(
+                json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False) for record in records
+            )
+            separator = ",\n"
+    yield "]"
+
+
+def fixture_response(roots, filename):
+    """A streamed JSON fixture of `roots` (querysets of public records) and all they refer to.
+
+    It is what `dumpdata --natural-foreign --natural-primary` would write for these records,
+    so the file alone loads with `loaddata` into an empty database.
+    """
+    plan = _FixturePlan()
+    for queryset in roots:
+        plan.add(queryset.model, queryset.values("pk"), root=True)
+    response = StreamingHttpResponse(
+        _fixture_chunks(plan), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class _Echo:
+    """A file-like object whose write() returns the text, so csv.writer yields lines."""
+
+    def write(self, value):
+        return value
+
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(header, rows, filename):
+    """A streamed CSV download; the byte-order mark makes Excel read it as UTF-8."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow([_csv_cell(value) for value in header])
+        for row in rows:
+            yield writer.writerow([_csv_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+_IGNORED_PARAMS = frozenset({"format", "page"})
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DASHES = re.compile(r"-{2,}")
+MAX_FILENAME_LENGTH = 150
+
+
+def _safe(text):
+    return _DASHES.sub("-", _UNSAFE.sub("-", anyascii(str(text)))).strip("-")
+
+
+def download_filename(stem, params, extension):
+    """A filename naming the page and its filters: releases_country-BY_date_after-2025-01-01.json.
+
+    Filter values are transliterated to ASCII; several values of one filter are joined by "+".
+    """
+    parts = [_safe(stem)]
+    for key in params:
+        if key in _IGNORED_PARAMS:
+            continue
+        values = params.getlist(key) if hasattr(params, "getlist") else params[key]
+        if not isinstance(values, list | tuple):
+            values = [values]
+        safe_values = [safe for value in values if value is not None and (safe := _safe(value))]
+        if safe_values:
+            parts.append(f"{_safe(key)}-{'+'.join(safe_values)}")
+    suffix = f".{_safe(extension)}"
+    name = "_".join(parts)[: MAX_FILENAME_LENGTH - len(suffix)].rstrip("-_.+")
+    return name + suffix
