@@ -80,6 +80,9 @@ class Prisoner(Publishable):
 
     objects = PrisonerQuerySet.as_manager()
 
+    # A download of a person carries their public releases (tracker.downloads).
+    fixture_children = ("releases",)
+
     class Meta(Publishable.Meta):
         ordering = ["name", "id"]
         verbose_name = _("prisoner")

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from tracker.models import (
     Publishable,
     PublishableQuerySet,
     Source,
+    SubqueryCount,
     Visibility,
     unique_slug,
 )
@@ -20,6 +23,24 @@ from tracker.models import (
 class ReleaseEventQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_figures(self):
+        """Annotate `documented` (public people freed, by name) and `concession_count`."""
+        return self.annotate(
+            documented=SubqueryCount(Release.objects.public().filter(event=OuterRef("pk"))),
+            concession_count=SubqueryCount(
+                SanctionsConcession.objects.public().filter(event=OuterRef("pk"))
+            ),
+        )
+
+    def for_listing(self):
+        """Public events with what a listing shows, in a fixed number of queries."""
+        return (
+            self.public()
+            .with_figures()
+            .select_related("releasing_country")
+            .prefetch_related("counterparts", "reported_nationalities")
+        )
 
 
 class ReleaseEvent(Publishable):
@@ -86,6 +107,9 @@ class ReleaseEvent(Publishable):
 
     objects = ReleaseEventQuerySet.as_manager()
 
+    # A download of an event carries its public freed people and concessions (tracker.downloads).
+    fixture_children = ("releases", "concessions")
+
     class Meta(Publishable.Meta):
         ordering = ["-date", "-id"]
         get_latest_by = "date"
@@ -105,6 +129,9 @@ class ReleaseEvent(Publishable):
     def clean(self):
         if not self.slug and self.title:
             self.slug = unique_slug(self, self.title)
+        if self.slug == "feed" or self.slug.isdigit():
+            message = _("“%(slug)s” is the address of another page. Choose another slug.")
+            raise ValidationError({"slug": ValidationError(message, params={"slug": self.slug})})
         if self.date and self.date > timezone.localdate():
             raise ValidationError(
                 {"date": _("A release cannot be dated in the future. Check the date.")}
@@ -209,6 +236,16 @@ class SanctionsConcessionQuerySet(PublishableQuerySet):
     def public(self):
         """Public concessions of public events."""
         return super().public().filter(event__visibility=Visibility.PUBLIC)
+
+    def for_listing(self):
+        """Public concessions with their event and countries; `date` is the announcement date,
+        or the event's date when the announcement date was not reported."""
+        return (
+            self.public()
+            .select_related("event", "imposed_by", "target_country")
+            .annotate(date=Coalesce("announced_on", "event__date"))
+            .order_by("-date", "target", "id")
+        )
 
     def get_by_natural_key(self, event_slug, target, announced_on):
         return self.get(event__slug=event_slug, target=target, announced_on=announced_on)

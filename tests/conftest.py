@@ -63,23 +63,27 @@ def make_event():
 
 @pytest.fixture
 def make_release():
-    def make(event, prisoner, **fields):
+    def make(event, prisoner, *, sources=(), **fields):
         fields.setdefault("visibility", Visibility.PUBLIC)
-        return Release.objects.create(event=event, prisoner=prisoner, **fields)
+        release = Release.objects.create(event=event, prisoner=prisoner, **fields)
+        release.sources.set(sources)
+        return release
 
     return make
 
 
 @pytest.fixture
 def make_concession():
-    def make(event, *, imposed_by="US", **fields):
+    def make(event, *, imposed_by="US", sources=(), **fields):
         n = next(_sequence)
         fields.setdefault("target", f"Sector {n}")
         fields.setdefault("kind", ConcessionKind.EASED)
         fields.setdefault("visibility", Visibility.PUBLIC)
-        return SanctionsConcession.objects.create(
+        concession = SanctionsConcession.objects.create(
             event=event, imposed_by=_country(imposed_by), **fields
         )
+        concession.sources.set(sources)
+        return concession
 
     return make
 

@@ -2,6 +2,7 @@
 
 from anyascii import anyascii
 from django.db import models
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,19 @@ class Publishable(models.Model):
     @property
     def is_public(self):
         return self.visibility == Visibility.PUBLIC
+
+
+class SubqueryCount(Subquery):
+    """The number of rows of a queryset filtered on an OuterRef, as a correlated subquery.
+
+    Unlike Count() over a join, it adds no GROUP BY to the outer query and cannot multiply rows.
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by().values("pk"), **extra)
 
 
 def unique_slug(instance, text, *, max_length=200):

@@ -1,10 +1,17 @@
+"""Root URLs. The public URLs are a contract (see DESIGN.md): people link to them."""
+
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Release tracker: data entry"
 admin.site.site_title = "Release tracker admin"
 admin.site.index_title = "Records"
 
 urlpatterns = [
+    path("", include("releases.urls.home")),
+    path("releases/", include("releases.urls.events")),
+    path("concessions/", include("releases.urls.concessions")),
+    path("countries/", include("releases.urls.countries")),
+    path("prisoners/", include("prisoners.urls")),
     path("admin/", admin.site.urls),
 ]

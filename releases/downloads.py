@@ -1,0 +1,60 @@
+"""CSV columns of the release and concession downloads (the JSON fixture is generic)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def names(countries):
+    return "; ".join(country.name for country in countries.all())
+
+
+EVENT_COLUMNS = [
+    (_("date"), lambda event: event.date),
+    (_("title"), lambda event: event.title),
+    (_("releasing country"), lambda event: event.releasing_country.name),
+    (_("counterparts"), lambda event: names(event.counterparts)),
+    (_("intermediary"), lambda event: event.intermediary),
+    (_("reported freed"), lambda event: event.reported_count),
+    (_("documented freed"), lambda event: event.documented),
+    (_("nationalities reported"), lambda event: names(event.reported_nationalities)),
+    (_("concessions"), lambda event: event.concession_count),
+    (_("page"), lambda event: event.get_absolute_url()),
+]
+
+CONCESSION_COLUMNS = [
+    (_("date"), lambda concession: concession.date),
+    (_("announced on"), lambda concession: concession.announced_on),
+    (_("sanctioning state"), lambda concession: concession.imposed_by.name),
+    (_("authority"), lambda concession: concession.authority),
+    (_("target"), lambda concession: concession.target),
+    (
+        _("target country"),
+        lambda concession: concession.target_country.name if concession.target_country else "",
+    ),
+    (_("kind"), lambda concession: concession.get_kind_display()),
+    (_("instrument"), lambda concession: concession.instrument),
+    (_("issued on"), lambda concession: concession.issued_on),
+    (_("expires on"), lambda concession: concession.expires_on),
+    (_("value low (USD/year)"), lambda concession: concession.value_min_usd),
+    (_("value high (USD/year)"), lambda concession: concession.value_max_usd),
+    (_("value measures"), lambda concession: concession.value_note),
+    (_("release"), lambda concession: concession.event.title),
+    (_("release page"), lambda concession: concession.event.get_absolute_url()),
+]
+
+COUNTRY_COLUMNS = [
+    (_("code"), lambda country: country.code),
+    (_("country"), lambda country: country.name),
+    (_("releases made"), lambda country: country.releases_made_count),
+    (_("people reported freed by it"), lambda country: country.people_reported_freed),
+    (_("releases negotiated"), lambda country: country.releases_negotiated_count),
+    (_("nationals freed, documented"), lambda country: country.nationals_documented),
+    (
+        _("releases with nationals reported among the freed"),
+        lambda country: country.releases_with_nationals_reported,
+    ),
+    (_("concessions made"), lambda country: country.concessions_made_count),
+    (_("concessions received"), lambda country: country.concessions_received_count),
+    (_("latest political-prisoner count"), lambda country: country.latest_count),
+    (_("count as of"), lambda country: country.latest_count_on),
+    (_("page"), lambda country: country.get_absolute_url()),
+]

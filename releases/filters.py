@@ -1,0 +1,76 @@
+"""The filters of the release and concession listings; the downloads reuse them."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
+from tracker.filters import CountryCodeFilter, DateRangeForm, date_filter, search_filter
+
+
+class ReleaseEventFilter(django_filters.FilterSet):
+    country = CountryCodeFilter(field_name="releasing_country", label=_("Releasing country"))
+    nationality = CountryCodeFilter(
+        method="filter_nationality",
+        label=_("Nationality of the freed"),
+        help_text=_("Documented by name or reported among the freed."),
+    )
+    imposed_by = CountryCodeFilter(method="filter_imposed_by", label=_("Sanctions eased by"))
+    date_after = date_filter("gte", _("From"))
+    date_before = date_filter("lte", _("To"))
+    q = search_filter("filter_text", _("Search titles and summaries"))
+    sort = django_filters.OrderingFilter(
+        fields=[("date", "date"), ("title", "title")],
+        field_labels={"date": _("Date"), "title": _("Title")},
+        label=_("Sort by"),
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = ReleaseEvent
+        fields = []
+        form = DateRangeForm
+
+    def filter_nationality(self, queryset, name, country):
+        reported = ReleaseEvent.reported_nationalities.through.objects.filter(
+            releaseevent=OuterRef("pk"), country=country
+        )
+        documented = Release.objects.public().filter(
+            event=OuterRef("pk"), prisoner__nationalities=country
+        )
+        return queryset.filter(Q(Exists(reported)) | Q(Exists(documented)))
+
+    def filter_imposed_by(self, queryset, name, country):
+        concessions = SanctionsConcession.objects.public().filter(
+            event=OuterRef("pk"), imposed_by=country
+        )
+        return queryset.filter(Exists(concessions))
+
+    def filter_text(self, queryset, name, text):
+        text = text.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=text) | Q(summary__icontains=text) | Q(intermediary__icontains=text)
+        )
+
+
+class SanctionsConcessionFilter(django_filters.FilterSet):
+    imposed_by = CountryCodeFilter(field_name="imposed_by", label=_("Sanctioning state"))
+    target_country = CountryCodeFilter(field_name="target_country", label=_("Target country"))
+    kind = django_filters.ChoiceFilter(
+        choices=ConcessionKind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
+    date_after = date_filter("gte", _("From"))
+    date_before = date_filter("lte", _("To"))
+    sort = django_filters.OrderingFilter(
+        fields=[("date", "date"), ("target", "target")],
+        field_labels={"date": _("Date"), "target": _("Target")},
+        label=_("Sort by"),
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = SanctionsConcession
+        fields = []
+        form = DateRangeForm

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from releases import views
+
+app_name = "concessions"
+
+urlpatterns = [
+    path("", views.ConcessionListView.as_view(), name="list"),
+]

@@ -1,0 +1,82 @@
+"""A page's query count does not grow with the rows on it: the same for 5 rows and for 60."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def build(make_event, make_prisoner, make_release, make_concession, make_source, make_count):
+    """Build `rows` events for one country, each with a dual-national freed person, a
+    concession and a source; the first person is in every event, so their page has `rows`
+    releases; Belarus gets `rows` political-prisoner counts."""
+
+    regular = make_prisoner(name="Regular Person", slug="regular", nationalities=["BY", "LT"])
+    count_dates = (datetime.date(2000, 1, 1) + datetime.timedelta(days=n) for n in range(10**4))
+
+    def build(rows):
+        source = make_source()
+        for index in range(rows):
+            event = make_event(
+                date=datetime.date(2024, 1, 1) + datetime.timedelta(days=index),
+                counterparts=["US", "PL"],
+                reported_nationalities=["US", "LT"],
+                reported_count=500,
+                sources=[source],
+            )
+            person = make_prisoner(nationalities=["BY", "LT"], sources=[source])
+            make_release(event, person)
+            make_release(event, regular)
+            make_concession(event, sources=[source])
+            make_count("BY", as_of=next(count_dates))
+        big_event = event
+        for _ in range(rows):
+            make_release(big_event, make_prisoner(nationalities=["BY", "PL"]))
+        return big_event
+
+    return build
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+URLS = [
+    "/",
+    "/releases/",
+    "/releases/?country=BY&nationality=LT&imposed_by=US",
+    "/releases/2024/",
+    "/releases/{event}/",
+    "/prisoners/",
+    "/prisoners/?nationality=LT&event={event}",
+    "/prisoners/regular/",
+    "/concessions/",
+    "/countries/",
+    "/countries/BY/",
+    "/countries/LT/",
+    "/releases/feed/",
+]
+DOWNLOADS = [
+    f"{url}{'&' if '?' in url else '?'}format={fmt}"
+    for url in URLS
+    if url not in ("/", "/releases/feed/")
+    for fmt in ("json", "csv")
+]
+
+
+@pytest.mark.parametrize("url", URLS + DOWNLOADS)
+def test_query_count_does_not_grow_with_rows(client, build, url):
+    event = build(5)
+    small = queries_for(client, url.format(event=event.slug))
+    event = build(60)
+    large = queries_for(client, url.format(event=event.slug))
+    assert small == large, f"{url}: {small} queries with 5 rows, {large} with 60"

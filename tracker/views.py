@@ -1,0 +1,129 @@
+"""Public view machinery shared by every listing and detail page: filters, pages, downloads."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from tracker.downloads import DOWNLOAD_FORMATS, csv_response, download_filename, fixture_response
+
+
+def error_page(request, message, *, status):
+    """A page in the site's style that says what was wrong with the request."""
+    return render(request, "error.html", {"message": message, "status": status}, status=status)
+
+
+def unknown_format(request, value):
+    return error_page(
+        request,
+        _("Unknown download format “%(value)s”. Use format=json or format=csv.")
+        % {"value": value[:50]},
+        status=400,
+    )
+
+
+class DownloadMixin:
+    """`?format=json` (a loaddata fixture) or `?format=csv` at the page's own URL.
+
+    Subclasses give `download_stem`, `csv_columns` (a list of (header, function of a record))
+    and implement `get_download_records()` (the records shown, for CSV) and, if the fixture
+    holds more than those records, `get_fixture_roots()`.
+    """
+
+    download_stem = None
+    csv_columns = ()
+
+    def get_download_stem(self):
+        return self.download_stem
+
+    def get_fixture_roots(self):
+        return [self.get_download_records()]
+
+    def download(self, fmt):
+        filename = download_filename(self.get_download_stem(), self.request.GET, fmt)
+        if fmt == "json":
+            return fixture_response(self.get_fixture_roots(), filename)
+        header = [header for header, _value in self.csv_columns]
+        rows = (
+            [value(record) for _header, value in self.csv_columns]
+            for record in self.get_download_records()
+        )
+        return csv_response(header, rows, filename)
+
+
+class PublicListView(DownloadMixin, FilterView):
+    """A filtered, paginated public listing.
+
+    Invalid filters show the form with its errors and a 400; a page that does not exist shows an
+    empty list with a message and a 404. Downloads hold every record that matches the filters,
+    not only the current page.
+    """
+
+    paginate_by = 50
+    strict = True
+    page_error = None
+    page_status = 200
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt is not None and fmt not in DOWNLOAD_FORMATS:
+            return unknown_format(request, fmt)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = self.filterset.queryset.none()
+            context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+            return self.render_to_response(context, status=400)
+        self.object_list = self.filterset.qs
+        if fmt is not None:
+            return self.download(fmt)
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context, status=self.page_status)
+
+    def get_download_records(self):
+        return self.object_list
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            paginator = self.get_paginator(queryset, page_size)
+            value = self.request.GET.get(self.page_kwarg, "")
+            if value.isdigit():
+                message = _("There is no page %(page)s: this list has %(pages)d.") % {
+                    "page": value[:20],
+                    "pages": paginator.num_pages,
+                }
+                self.page_error, self.page_status = message, 404
+            else:
+                self.page_error = _("A page number must be a whole number, like 2.")
+                self.page_status = 400
+            return paginator, None, queryset.none(), False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_error"] = self.page_error
+        query = self.request.GET.copy()
+        for key in ("page", "format"):
+            query.pop(key, None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class PublicDetailView(DownloadMixin, DetailView):
+    """A public record's page; a record that is not public is a 404, like one that never existed."""
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt is not None and fmt not in DOWNLOAD_FORMATS:
+            return unknown_format(request, fmt)
+        self.object = self.get_object()
+        if fmt is not None:
+            return self.download(fmt)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_download_stem(self):
+        return f"{self.download_stem}_{self.object.slug}"
+
+    def get_download_records(self):
+        return self.get_queryset().filter(pk=self.object.pk)
