@@ -1,7 +1,6 @@
 """The filters of the people listing; its downloads reuse them."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Prisoner, PrisonerStatus
@@ -40,11 +39,4 @@ class PrisonerFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=freed_in_event.values("pk"))
 
     def filter_name(self, queryset, name, text):
-        text = text.strip()
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=text)
-            | Q(name_native__icontains=text)
-            | Q(other_names__icontains=text)
-        )
+        return queryset.search(text) if text.strip() else queryset

@@ -1,9 +1,14 @@
 """People held or freed, and how many political prisoners a country holds over time."""
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import Case, When
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from prisoners import search
 from tracker.models import Country, Publishable, PublishableQuerySet, Source, unique_slug
 
 
@@ -17,6 +22,28 @@ class PrisonerStatus(models.TextChoices):
 class PrisonerQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def search(self, text):
+        """People whose name, in any spelling or script, matches `text`, best match first."""
+        words = search.query_words(text)
+        if not words:
+            return self.none()
+        candidates = self
+        if connection.vendor == "postgresql":
+            # Index-assisted: only rows sharing trigrams with the query's longest word.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                    [str(search.CANDIDATE_THRESHOLD)],
+                )
+            candidates = self.filter(search_key__trigram_word_similar=max(words, key=len))
+        ranked = search.rank(
+            words, candidates.values_list("pk", "search_key").iterator(chunk_size=2000)
+        )
+        if not ranked:
+            return self.none()
+        best_first = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ranked)))
+        return self.filter(pk__in=ranked).order_by(best_first, "name")
 
 
 class Prisoner(Publishable):
@@ -77,8 +104,14 @@ class Prisoner(Publishable):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="prisoners", verbose_name=_("sources")
     )
+    search_key = models.TextField(
+        editable=False,
+        default="",
+        help_text="Every spelling of the name, transliterated and folded (prisoners.search).",
+    )
 
     objects = PrisonerQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[nationalities, sources], excluded_fields=["search_key"])
 
     # A download of a person carries their public releases (tracker.downloads).
     fixture_children = ("releases",)
@@ -87,6 +120,7 @@ class Prisoner(Publishable):
         ordering = ["name", "id"]
         verbose_name = _("prisoner")
         verbose_name_plural = _("prisoners")
+        permissions = [("publish_prisoner", "Can publish people")]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(
@@ -112,6 +146,15 @@ class Prisoner(Publishable):
     def clean(self):
         if not self.slug and self.name:
             self.slug = unique_slug(self, self.name)
+
+    def build_search_key(self):
+        return search.search_key(self.name, self.name_native, self.other_names)
+
+
+@receiver(pre_save, sender=Prisoner)
+def keep_search_key_current(sender, instance, **kwargs):
+    """The search key follows the names on every save, fixture loads (raw saves) included."""
+    instance.search_key = instance.build_search_key()
 
 
 class PrisonerCountQuerySet(models.QuerySet):
@@ -141,6 +184,7 @@ class PrisonerCount(models.Model):
     )
 
     objects = PrisonerCountQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["country__name", "-as_of"]

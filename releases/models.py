@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from prisoners.models import Prisoner
 from tracker.models import (
@@ -106,6 +107,9 @@ class ReleaseEvent(Publishable):
     )
 
     objects = ReleaseEventQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[counterparts, reported_nationalities, destinations, sources]
+    )
 
     # A download of an event carries its public freed people and concessions (tracker.downloads).
     fixture_children = ("releases", "concessions")
@@ -115,6 +119,7 @@ class ReleaseEvent(Publishable):
         get_latest_by = "date"
         verbose_name = _("release event")
         verbose_name_plural = _("release events")
+        permissions = [("publish_releaseevent", "Can publish release events")]
         indexes = [models.Index(fields=["-date", "-id"], name="releases_event_date_idx")]
 
     def __str__(self):
@@ -197,11 +202,13 @@ class Release(Publishable):
     )
 
     objects = ReleaseQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta(Publishable.Meta):
         ordering = ["event", "prisoner__name"]
         verbose_name = _("person freed")
         verbose_name_plural = _("people freed")
+        permissions = [("publish_release", "Can publish people freed")]
         constraints = [
             *Publishable.Meta.constraints,
             models.UniqueConstraint(
@@ -323,11 +330,13 @@ class SanctionsConcession(Publishable):
     )
 
     objects = SanctionsConcessionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta(Publishable.Meta):
         ordering = ["event", "imposed_by__name", "target"]
         verbose_name = _("sanctions concession")
         verbose_name_plural = _("sanctions concessions")
+        permissions = [("publish_sanctionsconcession", "Can publish sanctions concessions")]
         constraints = [
             *Publishable.Meta.constraints,
             models.UniqueConstraint(

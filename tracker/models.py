@@ -6,6 +6,7 @@ from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Visibility(models.TextChoices):
@@ -147,11 +148,13 @@ class Source(models.Model):
     )
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = [("import_data", "Can import JSON fixtures")]
         constraints = [
             models.UniqueConstraint(
                 fields=["title", "published_on"],

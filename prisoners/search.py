@@ -1,0 +1,115 @@
+"""Name search across scripts and transliterations.
+
+Names of the same person are written many ways: Ціханоўскі, Тихановский, Tsikhanouski,
+Tsikhanovsky, Cichanoŭski. Each spelling is transliterated to ASCII and folded to a skeleton in
+which the usual transliteration variants coincide (kh/ch/h/ts/c, ou/ov/w, y/j/i, o/a), and the
+skeletons of every spelling of a person are stored in `Prisoner.search_key`. A query is folded
+the same way and compared word by word with trigram similarity, which also forgives small typos.
+On PostgreSQL a pg_trgm GIN index on `search_key` finds the candidates; the ranking is the same
+Python function on every database, so results do not depend on the backend.
+"""
+
+import re
+
+from anyascii import anyascii
+
+# Spellings of one sound, longest first, applied in order to each word.
+_FOLDS = [
+    ("shch", "s"),
+    ("szcz", "s"),
+    ("sch", "s"),
+    ("tch", "x"),
+    ("sh", "s"),
+    ("sz", "s"),
+    ("zh", "z"),
+    ("cz", "x"),
+    ("ch", "x"),
+    ("kh", "x"),
+    ("ts", "x"),
+    ("tz", "x"),
+    ("c", "x"),
+    ("h", "x"),
+    ("w", "v"),
+    ("ou", "ov"),
+    ("y", "i"),
+    ("j", "i"),
+    ("o", "a"),
+]
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+_REPEATED = re.compile(r"(.)\1+")
+
+# A candidate is a match when its best word fits the query's longest word this well, and all
+# the query's words fit this well on average (first names vary more than surnames).
+LONGEST_WORD_THRESHOLD = 0.45
+MEAN_THRESHOLD = 0.4
+# The looser pg_trgm threshold for finding candidates, so the index misses none of them.
+CANDIDATE_THRESHOLD = 0.3
+MAX_RESULTS = 500
+
+
+def fold_word(word):
+    for spelling, sound in _FOLDS:
+        word = word.replace(spelling, sound)
+    return _REPEATED.sub(r"\1", word)
+
+
+def fold(text):
+    """The folded words of `text`, in order, without repeats."""
+    words = _NOT_ALPHANUMERIC.split(anyascii(text or "").lower())
+    return list(dict.fromkeys(fold_word(word) for word in words if word))
+
+
+def search_key(*spellings):
+    """The stored key of a person: the folded words of every spelling of their name."""
+    words = []
+    for spelling in spellings:
+        words.extend(fold(spelling))
+    return " ".join(dict.fromkeys(words))
+
+
+def _trigrams(word):
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def word_similarity(query_word, key_words):
+    """How well `query_word` fits its best word of a key: 1 exact, 0.95 a prefix, else the
+    trigram similarity (as pg_trgm's similarity())."""
+    best = 0.0
+    query_trigrams = _trigrams(query_word)
+    for key_word in key_words:
+        if key_word == query_word:
+            return 1.0
+        if len(query_word) >= 3 and key_word.startswith(query_word):
+            best = max(best, 0.95)
+            continue
+        key_trigrams = _trigrams(key_word)
+        best = max(best, len(query_trigrams & key_trigrams) / len(query_trigrams | key_trigrams))
+    return best
+
+
+def query_words(text):
+    """The folded words of a query that are long enough to search for."""
+    return [word for word in fold(text) if len(word) >= 2]
+
+
+def score(words, key):
+    """The match score of a stored key for the query `words`, or None if it does not match."""
+    key_words = key.split()
+    scores = [word_similarity(word, key_words) for word in words]
+    longest = max(range(len(words)), key=lambda index: len(words[index]))
+    mean = sum(scores) / len(scores)
+    if scores[longest] < LONGEST_WORD_THRESHOLD or mean < MEAN_THRESHOLD:
+        return None
+    return mean
+
+
+def rank(words, candidates):
+    """The primary keys of the matching (pk, key) candidates, best match first."""
+    scored = []
+    for pk, key in candidates:
+        match = score(words, key)
+        if match is not None:
+            scored.append((-match, pk))
+    scored.sort()
+    return [pk for _score, pk in scored[:MAX_RESULTS]]
