@@ -1,15 +1,80 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.models import Prisoner, PrisonerCount
+from tracker.admin import PublishableAdmin
 from tracker.models import Country
+
+MAX_POSSIBLE_DUPLICATES = 10
+
+
+class PrisonerAdminForm(forms.ModelForm):
+    """Warns, before a new person is saved, of people already recorded under a similar name."""
+
+    not_a_duplicate = forms.BooleanField(
+        label=_("This is a different person"),
+        required=False,
+        help_text=_("Tick after checking the possible matches shown above, to save anyway."),
+    )
+
+    class Meta:
+        model = Prisoner
+        fields = ["name", "name_native", "other_names"]  # the admin adds its fieldsets
+
+    def possible_duplicates(self):
+        spellings = [
+            self.cleaned_data.get("name", ""),
+            self.cleaned_data.get("name_native", ""),
+            *self.cleaned_data.get("other_names", "").splitlines(),
+        ]
+        matches = {}
+        for spelling in filter(str.strip, spellings):
+            for person in Prisoner.objects.search(spelling)[:MAX_POSSIBLE_DUPLICATES]:
+                matches.setdefault(person.pk, person)
+        return list(matches.values())[:MAX_POSSIBLE_DUPLICATES]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk or cleaned.get("not_a_duplicate") or self.errors:
+            return cleaned
+        matches = self.possible_duplicates()
+        if matches:
+            links = format_html_join(
+                ", ",
+                '<a href="{}" target="_blank">{}</a>{}',
+                (
+                    (
+                        reverse("admin:prisoners_prisoner_change", args=[person.pk]),
+                        person.name,
+                        f" ({person.name_native})" if person.name_native else "",
+                    )
+                    for person in matches
+                ),
+            )
+            raise forms.ValidationError(
+                format_html(
+                    "{} {}. {}",
+                    _("Possible duplicate: already recorded as"),
+                    links,
+                    _("If this is a different person, tick “This is a different person”."),
+                ),
+                code="possible_duplicate",
+            )
+        return cleaned
 
 
 @admin.register(Prisoner)
-class PrisonerAdmin(admin.ModelAdmin):
+class PrisonerAdmin(PublishableAdmin):
+    form = PrisonerAdminForm
     list_display = ["name", "name_native", "nationality_list", "status", "visibility"]
     list_filter = ["status", "visibility", "nationalities"]
-    search_fields = ["name", "name_native", "other_names", "slug"]
+    search_fields = ["name"]  # any spelling, in any script: see get_search_results
+    search_help_text = _("Any spelling, in Latin or Cyrillic; small typos are forgiven.")
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["nationalities", "sources"]
     readonly_fields = ["created_at", "updated_at"]
@@ -24,6 +89,12 @@ class PrisonerAdmin(admin.ModelAdmin):
         ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            fieldsets = [*fieldsets, (_("Duplicates"), {"fields": ["not_a_duplicate"]})]
+        return fieldsets
+
     def get_queryset(self, request):
         return (
             super()
@@ -31,13 +102,18 @@ class PrisonerAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("nationalities", queryset=Country.objects.only("name")))
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
     @admin.display(description="Nationalities")
     def nationality_list(self, prisoner):
         return ", ".join(country.name for country in prisoner.nationalities.all())
 
 
 @admin.register(PrisonerCount)
-class PrisonerCountAdmin(admin.ModelAdmin):
+class PrisonerCountAdmin(SimpleHistoryAdmin):
     list_display = ["country", "as_of", "count", "note"]
     list_filter = ["country"]
     list_select_related = ["country"]

@@ -38,10 +38,12 @@ _FOLDS = [
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 _REPEATED = re.compile(r"(.)\1+")
 
-# A candidate is a match when its best word fits the query's longest word this well, and all
-# the query's words fit this well on average (first names vary more than surnames).
-LONGEST_WORD_THRESHOLD = 0.45
-MEAN_THRESHOLD = 0.4
+# A query matches a key when its words fit this well on average, one of them (the surname, as a
+# rule) fits at least STRONG_WORD, and every other word either fits at least WORD or begins
+# like a word of the key: first names vary most between transliterations (Sergei, Siarhei).
+WORD = 0.45
+STRONG_WORD = 0.6
+MEAN = 0.45
 # The looser pg_trgm threshold for finding candidates, so the index misses none of them.
 CANDIDATE_THRESHOLD = 0.3
 MAX_RESULTS = 500
@@ -96,10 +98,14 @@ def query_words(text):
 def score(words, key):
     """The match score of a stored key for the query `words`, or None if it does not match."""
     key_words = key.split()
+    initials = {key_word[0] for key_word in key_words}
     scores = [word_similarity(word, key_words) for word in words]
-    longest = max(range(len(words)), key=lambda index: len(words[index]))
     mean = sum(scores) / len(scores)
-    if scores[longest] < LONGEST_WORD_THRESHOLD or mean < MEAN_THRESHOLD:
+    if len(words) == 1:
+        return mean if mean >= WORD else None
+    if max(scores) < STRONG_WORD or mean < MEAN:
+        return None
+    if any(fit < WORD and word[0] not in initials for word, fit in zip(words, scores, strict=True)):
         return None
     return mean
 

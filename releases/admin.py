@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from releases.models import Release, ReleaseEvent, SanctionsConcession
+from tracker.admin import PublishableAdmin, PublishableInlineMixin
 
 
 class ReleaseInlineFormSet(forms.BaseInlineFormSet):
@@ -33,7 +34,7 @@ class ReleaseInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ReleaseInline(admin.TabularInline):
+class ReleaseInline(PublishableInlineMixin, admin.TabularInline):
     model = Release
     formset = ReleaseInlineFormSet
     extra = 0
@@ -43,7 +44,7 @@ class ReleaseInline(admin.TabularInline):
     verbose_name_plural = _("people freed (documented by name)")
 
 
-class SanctionsConcessionInline(admin.StackedInline):
+class SanctionsConcessionInline(PublishableInlineMixin, admin.StackedInline):
     model = SanctionsConcession
     extra = 0
     autocomplete_fields = ["imposed_by", "target_country", "sources"]
@@ -67,7 +68,7 @@ class SanctionsConcessionInline(admin.StackedInline):
 
 
 @admin.register(ReleaseEvent)
-class ReleaseEventAdmin(admin.ModelAdmin):
+class ReleaseEventAdmin(PublishableAdmin):
     list_display = [
         "title",
         "date",
@@ -110,7 +111,7 @@ class ReleaseEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(PublishableAdmin):
     list_display = ["prisoner", "event", "circumstances", "destination", "visibility"]
     list_filter = ["visibility", "circumstances"]
     list_select_related = ["prisoner", "event", "destination"]
@@ -119,7 +120,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(SanctionsConcession)
-class SanctionsConcessionAdmin(admin.ModelAdmin):
+class SanctionsConcessionAdmin(PublishableAdmin):
     list_display = ["target", "imposed_by", "kind", "announced_on", "event", "visibility"]
     list_filter = ["kind", "visibility", "imposed_by"]
     list_select_related = ["imposed_by", "event"]

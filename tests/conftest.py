@@ -4,8 +4,9 @@ import datetime
 import itertools
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import Client
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
@@ -115,3 +116,28 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def role_client(django_user_model):
+    """A logged-in client for a member of a role group made by the roles migration."""
+
+    def login(group_name, username):
+        user = django_user_model.objects.create_user(username, is_staff=True)
+        user.groups.add(Group.objects.get(name=group_name))
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return login
+
+
+@pytest.fixture
+def case_worker(role_client):
+    return role_client("Case workers", "caseworker-anna")
+
+
+@pytest.fixture
+def editor(role_client):
+    return role_client("Editors", "editor-boris")

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tracker.admin_views import ImportFixtureView
+
 admin.site.site_header = "Release tracker: data entry"
 admin.site.site_title = "Release tracker admin"
 admin.site.index_title = "Records"
@@ -13,5 +15,10 @@ urlpatterns = [
     path("concessions/", include("releases.urls.concessions")),
     path("countries/", include("releases.urls.countries")),
     path("prisoners/", include("prisoners.urls")),
+    path(
+        "admin/import/",
+        admin.site.admin_view(ImportFixtureView.as_view()),
+        name="admin-import",
+    ),
     path("admin/", admin.site.urls),
 ]
