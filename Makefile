@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_SERVER := 127.0.0.1:8000
 
-.PHONY: run test install migrate seed lint format clean
+.PHONY: run test install migrate seed lint format clean serve load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,41 @@ run: seed
 	@echo "    DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser"
 	@echo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(DEV_SERVER)
+
+# The production configuration on this machine: DEBUG off, static files collected (hashed,
+# compressed) and served by whitenoise, gunicorn (tracker/gunicorn_conf.py). It needs the
+# production environment (README, "Deploy"); DJANGO_HTTPS=0 serves plain HTTP locally.
+GUNICORN_BIND ?= 127.0.0.1:8000
+
+serve: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --no-input --verbosity 0
+	DJANGO_DEBUG=0 GUNICORN_BIND=$(GUNICORN_BIND) $(BIN)/gunicorn --config tracker/gunicorn_conf.py tracker.wsgi
+
+# Load test (bench/load.py): `make serve` on a spare loopback port against a fresh PostgreSQL
+# database with the seed, 50 clients for 30 seconds, then the server is stopped.
+# The server's log goes to $(LOAD_LOG).
+LOAD_DB ?= tracker_load
+LOAD_ARGS ?= --clients 50 --duration 30
+LOAD_LOG ?= bench/results/load-serve.log
+
+load: install
+	@set -e; \
+	export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(LOAD_DB) DJANGO_DEBUG=0 DJANGO_HTTPS=0 \
+		DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+		DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	dropdb --if-exists -h 127.0.0.1 -U postgres $(LOAD_DB); \
+	createdb -h 127.0.0.1 -U postgres $(LOAD_DB); \
+	$(BIN)/python manage.py migrate --no-input --verbosity 0; \
+	$(BIN)/python manage.py loaddata december_2025 --verbosity 0; \
+	mkdir -p $(dir $(LOAD_LOG)); \
+	echo "Serving on 127.0.0.1:$$port (log: $(LOAD_LOG))"; \
+	setsid $(MAKE) --no-print-directory serve GUNICORN_BIND=127.0.0.1:$$port >$(LOAD_LOG) 2>&1 & \
+	server=$$!; \
+	trap 'kill -TERM -$$server 2>/dev/null || :; wait $$server 2>/dev/null || :; \
+		while kill -0 -$$server 2>/dev/null; do sleep 0.2; done' EXIT INT TERM; \
+	$(BIN)/python bench/load.py --url http://127.0.0.1:$$port --wait 120 $(LOAD_ARGS)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-only-secret-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client speaks plain HTTP; tests/test_security.py checks the HTTPS settings themselves.
+os.environ.setdefault("DJANGO_HTTPS", "0")
 
 from tracker.settings import *  # noqa: E402, F403
 

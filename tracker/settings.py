@@ -5,8 +5,16 @@ DATABASE_URL          database (default: the embedded SQLite file db.sqlite3)
 DJANGO_SECRET_KEY     required unless DJANGO_DEBUG is on
 DJANGO_DEBUG          "1"/"true" for development; off by default
 DJANGO_ALLOWED_HOSTS  comma-separated host names; required unless DJANGO_DEBUG is on
+DJANGO_HTTPS          HTTPS-only settings (HSTS, secure cookies, redirect); on unless DEBUG is;
+                      "0" serves plain HTTP on a local machine
+DJANGO_HSTS_SECONDS   how long browsers must use HTTPS only (default one year)
+DJANGO_DB_POOL        PostgreSQL connection pool size per process (default 4; "0" turns it off)
+DJANGO_TRUSTED_PROXIES  reverse proxies in front of the site that append X-Forwarded-For
+                      (default 0): how the client address for login lockouts is read
+DJANGO_ADMIN_2FA_REQUIRED  "1": staff must log in with an authenticator code (default off)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,7 +56,8 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with two-factor login (tracker.admin_site.TrackerAdminSite) as its default site.
+    "tracker.admin_apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +68,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tracker",
     "prisoners",
     "releases",
@@ -66,15 +79,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, so that static files get the security headers too.
+    "csp.middleware.CSPMiddleware",
+    "tracker.security.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -104,6 +123,22 @@ DATABASES = {
     )
 }
 
+# On PostgreSQL, each process keeps a pool of open connections (psycopg 3), so a request does not
+# wait for a new connection. A pool replaces persistent connections: they exclude each other.
+DB_POOL_SIZE = int(os.environ.get("DJANGO_DB_POOL", "4"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_SIZE > 0:
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured(
+            "DJANGO_CONN_MAX_AGE keeps connections open, which the connection pool already does. "
+            "Unset it, or set DJANGO_DB_POOL=0 to use persistent connections instead of the pool."
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DB_POOL_SIZE),
+        "max_size": DB_POOL_SIZE,
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": 10,
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -132,9 +167,77 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Security: HTTPS, response headers, admin login -------------------------------------------
+
+# HTTPS is on whenever DEBUG is off: the site is served behind a TLS-terminating reverse proxy
+# that sets X-Forwarded-Proto (see README, "Deploy"). DJANGO_HTTPS=0 serves plain HTTP locally.
+HTTPS = env_flag("DJANGO_HTTPS", default=not DEBUG)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # Trust the proxy's word on the scheme; the proxy must overwrite any value the client sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Django's defaults, spelled out because they are part of the security contract.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features the site never uses (tracker.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp 4): scripts, styles, images and fonts only from this site's
+# own files, no inline script or style, no framing, forms post only here. Django 5.2's admin works
+# under it: its scripts are files that read their data from data- attributes. The one inline style
+# the admin pages use (simple_history's style="border-top: 0") is allowed by its hash alone.
+# tests/test_security.py opens every admin page and fails on inline code this policy would block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+        ],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login lockout (django-axes): 5 wrong passwords or codes for one username from one address lock
+# that pair for an hour. Locking the pair, not the user, means an attacker cannot lock staff out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first; needs the request: tests use force_login()
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
+# Two-factor authentication (django-otp, TOTP): staff who have a confirmed authenticator device
+# must give its code at the admin login; DJANGO_ADMIN_2FA_REQUIRED=1 requires one of every user.
+ADMIN_2FA_REQUIRED = env_flag("DJANGO_ADMIN_2FA_REQUIRED")
+OTP_TOTP_ISSUER = "Release tracker"

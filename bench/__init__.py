@@ -1,0 +1,1 @@
+"""Measurements of the running site: the load test (bench/load.py)."""

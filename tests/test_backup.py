@@ -1,0 +1,114 @@
+"""Backup and restore: a backup restored into a new database gives back every record."""
+
+import gzip
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from prisoners.models import Prisoner
+from releases.models import ReleaseEvent
+from tracker.models import Country, Source, Visibility
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+def fill_the_database(django_user_model, make_prisoner, make_source):
+    """Everything a backup must keep: public and restricted records, internal notes, staff,
+    their roles and authenticators, audit history (of a deleted record too), lockout records."""
+    call_command("loaddata", "december_2025", verbosity=0)
+    editor = django_user_model.objects.create_user("eva", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    TOTPDevice.objects.create(user=editor, name="Eva's phone", confirmed=True)
+
+    secret = make_prisoner(
+        name="Confidential Case",
+        slug="confidential-case",
+        visibility=Visibility.RESTRICTED,
+        internal_notes="Family asked us not to publish.",
+        nationalities=("BY", "LT"),
+    )
+    secret.internal_notes += " Checked again in January."
+    secret._history_user = editor
+    secret.save()
+
+    withdrawn = make_source(title="A report later withdrawn")
+    withdrawn._history_user = editor
+    withdrawn.delete()
+
+    Client(REMOTE_ADDR="203.0.113.9").post(
+        "/admin/login/", {"username": "eva", "password": "a wrong guess"}
+    )
+
+
+def backup(path):
+    call_command("backup_data", str(path), verbosity=0)
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        return stream.read()
+
+
+def test_a_restored_backup_is_the_database_it_was_taken_from(
+    tmp_path, django_user_model, make_prisoner, make_source
+):
+    with transaction.atomic():
+        fill_the_database(django_user_model, make_prisoner, make_source)
+        before = backup(tmp_path / "before.json.gz")
+        transaction.set_rollback(True)
+    # Now the database is as `migrate` leaves it: countries and roles, nothing else.
+    assert not Prisoner.objects.exists() and not django_user_model.objects.exists()
+    assert Country.objects.exists() and Group.objects.exists()
+
+    call_command("restore_data", str(tmp_path / "before.json.gz"), verbosity=0)
+    assert backup(tmp_path / "after.json.gz") == before
+
+    secret = Prisoner.objects.get(slug="confidential-case")
+    assert secret.visibility == Visibility.RESTRICTED
+    assert secret.internal_notes == "Family asked us not to publish. Checked again in January."
+    assert sorted(secret.nationalities.values_list("code", flat=True)) == ["BY", "LT"]
+    assert ReleaseEvent.objects.filter(slug="belarus-release-2025-12-13").exists()
+
+    eva = django_user_model.objects.get(username="eva")
+    assert eva.check_password(PASSWORD)
+    assert list(eva.groups.values_list("name", flat=True)) == ["Editors"]
+    assert TOTPDevice.objects.get(user=eva).confirmed
+
+    # The audit history is still attached to its records, and still says who changed what.
+    history = list(secret.history.order_by("history_date"))
+    assert history[0].history_type == "+"
+    assert "Checked again" not in history[0].internal_notes
+    assert history[-1].history_user == eva and "Checked again" in history[-1].internal_notes
+    deleted = Source.history.get(title="A report later withdrawn", history_type="-")
+    assert deleted.history_user == eva
+
+
+def test_restore_refuses_a_database_that_holds_records(tmp_path, seed):
+    call_command("backup_data", str(tmp_path / "backup.json"), verbosity=0)
+    records = len(json.loads((tmp_path / "backup.json").read_text()))
+    prisoners = Prisoner.objects.count()
+
+    with pytest.raises(CommandError, match="not empty: it holds records of tracker.Source"):
+        call_command("restore_data", str(tmp_path / "backup.json"), verbosity=0)
+    assert Prisoner.objects.count() == prisoners
+    assert records > prisoners
+
+
+def test_restore_says_when_the_file_is_missing(tmp_path):
+    with pytest.raises(CommandError, match="no backup file"):
+        call_command("restore_data", str(tmp_path / "nothing-here.json"))
+
+
+def test_a_backup_without_a_path_gets_a_dated_compressed_file(tmp_path, monkeypatch, seed):
+    monkeypatch.chdir(tmp_path)
+    call_command("backup_data", verbosity=0)
+    (written,) = tmp_path.glob("tracker-backup-*.json.gz")
+    with gzip.open(written, "rt", encoding="utf-8") as stream:
+        models = {record["model"] for record in json.load(stream)}
+    assert {"tracker.country", "prisoners.prisoner", "releases.releaseevent"} <= models
+    assert "auth.permission" not in models and "contenttypes.contenttype" not in models
+    assert not list(tmp_path.glob(".partial-*"))

@@ -1,0 +1,134 @@
+"""Random and hostile query strings against every public URL: never a server error (5xx).
+
+Downloads stream, so a failure would surface only while the body is read, after a 200 went out:
+the test reads every body to the end.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from prisoners.models import Prisoner
+from releases.models import ReleaseEvent
+
+PUBLIC_URLS = [
+    "/",
+    "/releases/",
+    "/releases/2025/",
+    "/releases/2025/12/",
+    "/releases/{event}/",
+    "/prisoners/",
+    "/prisoners/{prisoner}/",
+    "/concessions/",
+    "/countries/",
+    "/countries/BY/",
+    "/releases/feed/",
+]
+
+# Every GET parameter a public page reads, so that generated queries reach the filters.
+PARAMETERS = [
+    "country",
+    "nationality",
+    "imposed_by",
+    "target_country",
+    "kind",
+    "event",
+    "status",
+    "date_after",
+    "date_before",
+    "q",
+    "sort",
+    "page",
+    "format",
+]
+
+HOSTILE_VALUES = [
+    "",
+    "json",
+    "csv",
+    "xml",
+    "BY",
+    "by",
+    "XX",
+    "Беларусь",
+    "' OR '1'='1' --",
+    '"; DROP TABLE prisoners_prisoner; --',
+    "<script>alert(1)</script>",
+    "\x00",
+    "a\x00b",
+    "../../etc/passwd",
+    "%",
+    "\\",
+    "-1",
+    "0",
+    "1.5",
+    "1e309",
+    "NaN",
+    "99999999999999999999999999",
+    "2025-02-30",
+    "2025-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "10000-01-01",
+    "２０２５-１２-１３",
+    "-date",
+    "internal_notes",
+    "-__pk",
+    "visibility",
+    "restricted",
+    "x" * 5000,
+    "=SUM(A1)",
+    "😀" * 50,
+    "\u202e\u0000\ufeff",
+]
+
+values = st.one_of(
+    st.sampled_from(HOSTILE_VALUES),
+    st.text(max_size=60),
+    st.integers().map(str),
+    st.dates().map(str),
+)
+names = st.one_of(st.sampled_from(PARAMETERS), st.text(max_size=20))
+encoded_queries = st.lists(st.tuples(names, values), max_size=8).map(urlencode)
+# Query strings no browser would send: broken escapes, stray separators, invalid UTF-8.
+raw_queries = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["%00", "%ff", "%C0%AF", "%E2%80", "%", "%2", "&", "=", "+", ";", "[]", "format=json"]
+        ),
+        st.sampled_from(PARAMETERS).map(lambda name: name + "="),
+        st.text(st.characters(codec="ascii", exclude_characters="#"), max_size=8),
+    ),
+    max_size=16,
+).map("".join)
+queries = st.one_of(encoded_queries, raw_queries)
+
+
+@pytest.fixture
+def public_urls(seed):
+    event = ReleaseEvent.objects.public().order_by("pk").first()
+    prisoner = Prisoner.objects.public().order_by("pk").first()
+    return [url.format(event=event.slug, prisoner=prisoner.slug) for url in PUBLIC_URLS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", range(len(PUBLIC_URLS)), ids=PUBLIC_URLS)
+# The fixtures are only read, so sharing them across examples is sound.
+@settings(
+    max_examples=20,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=queries)
+@example(query="format=json&country=BY&nationality=XX&page=99999")
+@example(query="format=csv&q=%00&date_after=2025-12-13&date_before=2025-01-01")
+@example(query="page=-1&sort=internal_notes&status=restricted")
+@example(query="&".join(["country=BY"] * 1001))
+def test_no_query_string_makes_a_public_page_fail(client, public_urls, index, query):
+    response = client.get(f"{public_urls[index]}?{query}")
+    if response.streaming:
+        b"".join(response.streaming_content)
+    assert response.status_code < 500
