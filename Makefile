@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_SERVER := 127.0.0.1:8000
 
-.PHONY: run test install migrate seed lint format clean serve load
+.PHONY: run test install browser-tools chromium migrate seed lint format clean serve load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,27 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# The browser tests (tests/browser/) drive Debian's Chromium and inject axe-core from npm.
+CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The browser tests need npm (Debian: apt-get install npm) for axe-core." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium'." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+browser-tools: $(AXE) chromium
 
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -66,7 +87,7 @@ load: install
 		while kill -0 -$$server 2>/dev/null; do sleep 0.2; done' EXIT INT TERM; \
 	$(BIN)/python bench/load.py --url http://127.0.0.1:$$port --wait 120 $(LOAD_ARGS)
 
-test: install
+test: install browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -78,4 +99,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

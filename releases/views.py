@@ -25,6 +25,8 @@ from tracker.views import DownloadMixin, PublicDetailView, PublicListView, unkno
 
 class HomeView(TemplateView):
     template_name = "home.html"
+    # The timeline chart draws one bar per release: the most recent ones, so the page stays light.
+    timeline_limit = 100
 
     def get_context_data(self, **kwargs):
         events = ReleaseEvent.objects.public()
@@ -45,6 +47,9 @@ class HomeView(TemplateView):
             figures=figures,
             latest=ReleaseEvent.objects.for_listing()[:5],
             timeline=list(timeline),
+            timeline_events=list(
+                events.with_figures().order_by("-date", "-id")[: self.timeline_limit]
+            ),
             **kwargs,
         )
 
