@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_SERVER := 127.0.0.1:8000
 
-.PHONY: run test install browser-tools chromium migrate seed lint format clean serve load
+.PHONY: run test install browser-tools chromium migrate seed lint format clean serve load bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,14 @@ load: install
 		while kill -0 -$$server 2>/dev/null; do sleep 0.2; done' EXIT INT TERM; \
 	$(BIN)/python bench/load.py --url http://127.0.0.1:$$port --wait 120 $(LOAD_ARGS)
 
+# Benchmark (bench/run.py, README "Benchmark"): 100,000 people and 2,000 events in fresh
+# databases, on PostgreSQL (tracker_bench*, dropped afterwards) and SQLite; about 20 minutes.
+# Tables on screen, JSON in bench/results/. A quick run: BENCH_ARGS="--prisoners 5000 --events 100"
+BENCH_ARGS ?=
+
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 test: install browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -99,4 +107,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts
+	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache node_modules test-artifacts

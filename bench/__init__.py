@@ -1,1 +1,1 @@
-"""Measurements of the running site: the load test (bench/load.py)."""
+"""The benchmark: synthetic data at scale, page timings and query counts, downloads, imports."""

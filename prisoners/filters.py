@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Prisoner, PrisonerStatus
-from tracker.filters import CountryCodeFilter, search_filter
+from tracker.filters import CountryCodeFilter, TotalOrderingFilter, search_filter
 from tracker.models import Visibility
 
 
@@ -19,7 +19,7 @@ class PrisonerFilter(django_filters.FilterSet):
         choices=PrisonerStatus.choices, label=_("Status"), empty_label=_("Any status")
     )
     q = search_filter("filter_name", _("Name, in any spelling"))
-    sort = django_filters.OrderingFilter(
+    sort = TotalOrderingFilter(
         fields=[("name", "name"), ("detained_on", "detained")],
         field_labels={"name": _("Name"), "detained_on": _("Date detained")},
         label=_("Sort by"),

@@ -1,7 +1,6 @@
 """People held or freed, and how many political prisoners a country holds over time."""
 
 from django.db import connection, models
-from django.db.models import Case, When
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -17,6 +16,25 @@ class PrisonerStatus(models.TextChoices):
     RELEASED = "released", _("Released")
     DECEASED = "deceased", _("Died in custody")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class RankingPosition(models.Func):
+    """A row's position in a ranking made in Python: CASE id WHEN ... THEN 0 ... END.
+
+    Written as one expression: Case() with a When() a person cost about half a millisecond
+    each to build, in every query of a page of 500 results.
+    """
+
+    output_field = models.IntegerField()
+
+    def __init__(self, pks):
+        super().__init__(models.F("pk"))
+        self.pks = list(pks)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        whens = " ".join(f"WHEN %s THEN {position}" for position in range(len(self.pks)))
+        return f"CASE {column} {whens} END", [*params, *self.pks]
 
 
 class PrisonerQuerySet(PublishableQuerySet):
@@ -37,13 +55,12 @@ class PrisonerQuerySet(PublishableQuerySet):
                     [str(search.CANDIDATE_THRESHOLD)],
                 )
             candidates = self.filter(search_key__trigram_word_similar=max(words, key=len))
-        ranked = search.rank(
-            words, candidates.values_list("pk", "search_key").iterator(chunk_size=2000)
-        )
+        # Not .iterator(): PostgreSQL plans a server-side cursor for its first rows, and
+        # chose a scan of every row over the trigram index.
+        ranked = search.rank(words, candidates.values_list("pk", "search_key"))
         if not ranked:
             return self.none()
-        best_first = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ranked)))
-        return self.filter(pk__in=ranked).order_by(best_first, "name")
+        return self.filter(pk__in=ranked).order_by(RankingPosition(ranked))
 
 
 class Prisoner(Publishable):
@@ -128,7 +145,16 @@ class Prisoner(Publishable):
                 name="prisoners_prisoner_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["name", "id"], name="prisoners_name_id_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="prisoners_name_id_idx"),
+            # The public listing's sorts, each a total order: a page's ids are found from one
+            # of these alone (tracker.pagination). Visibility leads, rather than a partial
+            # index, so that SQLite reads the index alone too.
+            models.Index(fields=["visibility", "name", "id"], name="prisoners_visible_name_idx"),
+            models.Index(
+                fields=["visibility", "detained_on", "id"], name="prisoners_visible_detained_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -9,6 +9,7 @@ On PostgreSQL a pg_trgm GIN index on `search_key` finds the candidates; the rank
 Python function on every database, so results do not depend on the backend.
 """
 
+import functools
 import re
 
 from anyascii import anyascii
@@ -69,9 +70,11 @@ def search_key(*spellings):
     return " ".join(dict.fromkeys(words))
 
 
+@functools.lru_cache(maxsize=100_000)
 def _trigrams(word):
+    """The trigrams of a word, kept: the same names come up in query after query."""
     padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
 def word_similarity(query_word, key_words):
@@ -113,8 +116,11 @@ def score(words, key):
 def rank(words, candidates):
     """The primary keys of the matching (pk, key) candidates, best match first."""
     scored = []
+    scores = {}  # many people share a name, hence a key: score each key once
     for pk, key in candidates:
-        match = score(words, key)
+        if key not in scores:
+            scores[key] = score(words, key)
+        match = scores[key]
         if match is not None:
             scored.append((-match, pk))
     scored.sort()

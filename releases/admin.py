@@ -1,11 +1,16 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from releases.models import Release, ReleaseEvent, SanctionsConcession
-from tracker.admin import PublishableAdmin, PublishableInlineMixin
+from tracker.admin import (
+    PreloadedAutocompleteInlineMixin,
+    PublishableAdmin,
+    PublishableInlineMixin,
+)
+from tracker.models import SubqueryCount
 
 
 class ReleaseInlineFormSet(forms.BaseInlineFormSet):
@@ -34,7 +39,7 @@ class ReleaseInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ReleaseInline(PublishableInlineMixin, admin.TabularInline):
+class ReleaseInline(PreloadedAutocompleteInlineMixin, PublishableInlineMixin, admin.TabularInline):
     model = Release
     formset = ReleaseInlineFormSet
     extra = 0
@@ -42,6 +47,14 @@ class ReleaseInline(PublishableInlineMixin, admin.TabularInline):
     fields = ["prisoner", "circumstances", "destination", "details", "sources", "visibility"]
     verbose_name = _("person freed")
     verbose_name_plural = _("people freed (documented by name)")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("event", "prisoner", "destination")
+            .prefetch_related("sources")
+        )
 
 
 class SanctionsConcessionInline(PublishableInlineMixin, admin.StackedInline):
@@ -77,7 +90,7 @@ class ReleaseEventAdmin(PublishableAdmin):
         "documented_count",
         "visibility",
     ]
-    list_filter = ["visibility", "releasing_country"]
+    list_filter = ["visibility", ("releasing_country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["releasing_country"]
     search_fields = ["title", "slug", "summary", "intermediary"]
     date_hierarchy = "date"
@@ -103,7 +116,10 @@ class ReleaseEventAdmin(PublishableAdmin):
     inlines = [ReleaseInline, SanctionsConcessionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(documented=Count("releases"))
+        # A subquery for the rows shown, where Count() grouped every release of every event
+        # in each of the change list's queries.
+        documented = SubqueryCount(Release.objects.filter(event=OuterRef("pk")))
+        return super().get_queryset(request).annotate(documented=documented)
 
     @admin.display(description="Documented", ordering="documented")
     def documented_count(self, event):
@@ -115,6 +131,8 @@ class ReleaseAdmin(PublishableAdmin):
     list_display = ["prisoner", "event", "circumstances", "destination", "visibility"]
     list_filter = ["visibility", "circumstances"]
     list_select_related = ["prisoner", "event", "destination"]
+    # Newest first, through the primary key's index: the model's order joins two tables.
+    ordering = ["-pk"]
     search_fields = ["prisoner__name", "prisoner__name_native", "event__title"]
     autocomplete_fields = ["event", "prisoner", "destination", "sources"]
 
@@ -122,7 +140,7 @@ class ReleaseAdmin(PublishableAdmin):
 @admin.register(SanctionsConcession)
 class SanctionsConcessionAdmin(PublishableAdmin):
     list_display = ["target", "imposed_by", "kind", "announced_on", "event", "visibility"]
-    list_filter = ["kind", "visibility", "imposed_by"]
+    list_filter = ["kind", "visibility", ("imposed_by", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["imposed_by", "event"]
     search_fields = ["target", "authority", "instrument", "description", "event__title"]
     autocomplete_fields = ["event", "imposed_by", "target_country", "sources"]

@@ -5,7 +5,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
-from tracker.filters import CountryCodeFilter, DateRangeForm, date_filter, search_filter
+from tracker.filters import (
+    CountryCodeFilter,
+    DateRangeForm,
+    TotalOrderingFilter,
+    date_filter,
+    search_filter,
+)
 
 
 class ReleaseEventFilter(django_filters.FilterSet):
@@ -19,7 +25,7 @@ class ReleaseEventFilter(django_filters.FilterSet):
     date_after = date_filter("gte", _("From"))
     date_before = date_filter("lte", _("To"))
     q = search_filter("filter_text", _("Search titles and summaries"))
-    sort = django_filters.OrderingFilter(
+    sort = TotalOrderingFilter(
         fields=[("date", "date"), ("title", "title")],
         field_labels={"date": _("Date"), "title": _("Title")},
         label=_("Sort by"),
@@ -63,7 +69,7 @@ class SanctionsConcessionFilter(django_filters.FilterSet):
     )
     date_after = date_filter("gte", _("From"))
     date_before = date_filter("lte", _("To"))
-    sort = django_filters.OrderingFilter(
+    sort = TotalOrderingFilter(
         fields=[("date", "date"), ("target", "target")],
         field_labels={"date": _("Date"), "target": _("Target")},
         label=_("Sort by"),

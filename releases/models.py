@@ -120,7 +120,10 @@ class ReleaseEvent(Publishable):
         verbose_name = _("release event")
         verbose_name_plural = _("release events")
         permissions = [("publish_releaseevent", "Can publish release events")]
-        indexes = [models.Index(fields=["-date", "-id"], name="releases_event_date_idx")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="releases_event_date_idx"),
+            models.Index(fields=["visibility", "title", "id"], name="releases_visible_title_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.date:%d %b %Y})"

@@ -19,6 +19,7 @@ from releases.downloads import CONCESSION_COLUMNS, COUNTRY_COLUMNS, EVENT_COLUMN
 from releases.filters import ReleaseEventFilter, SanctionsConcessionFilter
 from releases.models import Release, ReleaseEvent, SanctionsConcession
 from tracker.downloads import DOWNLOAD_FORMATS
+from tracker.figures import cached_figure
 from tracker.models import Country, SubqueryCount
 from tracker.views import DownloadMixin, PublicDetailView, PublicListView, unknown_format
 
@@ -28,7 +29,9 @@ class HomeView(TemplateView):
     # The timeline chart draws one bar per release: the most recent ones, so the page stays light.
     timeline_limit = 100
 
-    def get_context_data(self, **kwargs):
+    @staticmethod
+    def figures():
+        """The headline figures and the releases by year: counts over every release."""
         events = ReleaseEvent.objects.public()
         figures = events.aggregate(
             events=Count("pk"),
@@ -43,10 +46,15 @@ class HomeView(TemplateView):
             .annotate(events=Count("pk"), reported=Sum("reported_count"))
             .order_by("year")
         )
+        return figures, list(timeline)
+
+    def get_context_data(self, **kwargs):
+        events = ReleaseEvent.objects.public()
+        figures, timeline = cached_figure("home", self.figures)
         return super().get_context_data(
             figures=figures,
             latest=ReleaseEvent.objects.for_listing()[:5],
-            timeline=list(timeline),
+            timeline=timeline,
             timeline_events=list(
                 events.with_figures().order_by("-date", "-id")[: self.timeline_limit]
             ),
@@ -122,6 +130,8 @@ class ReleaseDetailView(PublicDetailView):
     template_name = "releases/releaseevent_detail.html"
     download_stem = "release"
     csv_columns = EVENT_COLUMNS
+    # The page lists the first people freed by name; the people listing has them all, in pages.
+    freed_on_page = 50
 
     def get_queryset(self):
         return (
@@ -137,14 +147,19 @@ class ReleaseDetailView(PublicDetailView):
             event.releases.public()
             .select_related("prisoner", "destination")
             .prefetch_related("prisoner__nationalities")
-            .order_by("prisoner__name")
+            .order_by("prisoner__name", "prisoner")[: self.freed_on_page]
         )
         concessions = (
             event.concessions.public()
             .select_related("imposed_by", "target_country")
             .prefetch_related("sources")
         )
-        return super().get_context_data(freed=freed, concessions=concessions, **kwargs)
+        return super().get_context_data(
+            freed=freed,
+            more_freed=event.documented > self.freed_on_page,
+            concessions=concessions,
+            **kwargs,
+        )
 
 
 class ConcessionListView(PublicListView):
@@ -190,6 +205,44 @@ def with_country_figures(countries):
     )
 
 
+# A country page lists at most this many releases and concessions (the latest) and people (by
+# name), and links to the filtered listings for the rest.
+COUNTRY_PAGE_ROWS = 50
+
+COUNTRY_FIGURES = [
+    "releases_made_count",
+    "people_reported_freed",
+    "releases_negotiated_count",
+    "nationals_documented",
+    "releases_with_nationals_reported",
+    "concessions_made_count",
+    "concessions_received_count",
+    "latest_count",
+    "latest_count_on",
+]
+
+
+def first_rows(queryset):
+    """The first COUNTRY_PAGE_ROWS records, and whether there are more."""
+    rows = list(queryset[: COUNTRY_PAGE_ROWS + 1])
+    return rows[:COUNTRY_PAGE_ROWS], len(rows) > COUNTRY_PAGE_ROWS
+
+
+def involved_countries():
+    """The countries any public record involves, in any role: one EXISTS test a role."""
+    events = ReleaseEvent.objects.public()
+    concessions = SanctionsConcession.objects.public()
+    return Country.objects.filter(
+        Q(Exists(events.filter(releasing_country=OuterRef("pk"))))
+        | Q(Exists(events.filter(counterparts=OuterRef("pk"))))
+        | Q(Exists(events.filter(reported_nationalities=OuterRef("pk"))))
+        | Q(Exists(Release.objects.public().filter(prisoner__nationalities=OuterRef("pk"))))
+        | Q(Exists(concessions.filter(imposed_by=OuterRef("pk"))))
+        | Q(Exists(concessions.filter(target_country=OuterRef("pk"))))
+        | Q(Exists(PrisonerCount.objects.filter(country=OuterRef("pk"))))
+    )
+
+
 class CountryListView(DownloadMixin, ListView):
     """Every country the public records involve, in any role."""
 
@@ -207,18 +260,12 @@ class CountryListView(DownloadMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return with_country_figures(Country.objects.all()).filter(
-            Q(releases_made__gt=0)
-            | Q(releases_negotiated__gt=0)
-            | Q(nationals_documented__gt=0)
-            | Q(releases_with_nationals_reported__gt=0)
-            | Q(concessions_made__gt=0)
-            | Q(concessions_received__gt=0)
-            | Q(latest_count__isnull=False)
-        )
+        """The page's countries and figures, cached (tracker.figures): they cost a count of
+        each country's nationals among the freed."""
+        return cached_figure("countries", lambda: list(self.get_download_records()))
 
     def get_download_records(self):
-        return self.get_queryset()
+        return with_country_figures(involved_countries())
 
 
 class CountryDetailView(PublicDetailView):
@@ -240,12 +287,39 @@ class CountryDetailView(PublicDetailView):
     def get_queryset(self):
         return with_country_figures(Country.objects.all())
 
+    def get_object(self, queryset=None):
+        """The country with its figures, cached together (tracker.figures)."""
+        code = self.kwargs["code"]
+        found = cached_figure(
+            f"country:{code}",
+            lambda: list(
+                self.get_queryset().filter(code=code).values("pk", "code", "name", *COUNTRY_FIGURES)
+            ),
+        )
+        if not found:
+            raise Http404(_("No country has this code."))
+        values = dict(found[0])
+        country = Country(pk=values.pop("pk"), code=values.pop("code"), name=values.pop("name"))
+        vars(country).update(values)
+        return country
+
     def get_download_stem(self):
         return f"country_{self.object.code}"
 
-    def country_records(self):
-        """The public records this page shows, by model."""
+    def country_records(self, *, freeing_nationals=None):
+        """The public records this page shows, by model.
+
+        `freeing_nationals`, if given, are the ids of the events that freed documented
+        nationals of the country, otherwise found in a subquery.
+        """
         country = self.object
+        if freeing_nationals is None:
+            freeing_nationals = Release.objects.public().filter(
+                event=OuterRef("pk"), prisoner__nationalities=country
+            )
+            freeing_nationals = Q(Exists(freeing_nationals))
+        else:
+            freeing_nationals = Q(pk__in=freeing_nationals)
         events = ReleaseEvent.objects.public().filter(
             Q(releasing_country=country)
             | Q(
@@ -262,16 +336,11 @@ class CountryDetailView(PublicDetailView):
                     )
                 )
             )
-            | Q(
-                Exists(
-                    Release.objects.public().filter(
-                        event=OuterRef("pk"), prisoner__nationalities=country
-                    )
-                )
-            )
+            | freeing_nationals
         )
         nationals = Prisoner.objects.public().filter(
-            nationalities=country, pk__in=Release.objects.public().values("prisoner")
+            Exists(Release.objects.public().filter(prisoner=OuterRef("pk"))),
+            nationalities=country,
         )
         concessions = SanctionsConcession.objects.public().filter(
             Q(imposed_by=country) | Q(target_country=country)
@@ -282,9 +351,29 @@ class CountryDetailView(PublicDetailView):
     def get_fixture_roots(self):
         return self.country_records()
 
+    def events_freeing_nationals(self):
+        """Ids of the events that freed documented nationals of the country, cached like a
+        figure: finding them reads every release of the country's nationals (20,000 for
+        Belarus at 100,000 people), while the page shows the latest 50. The page reads the
+        events themselves afresh, so a stale id can only show a public event a minute longer.
+        """
+        country = self.object
+        return cached_figure(
+            f"country:{country.pk}:events-freeing-nationals",
+            lambda: list(
+                Release.objects.public()
+                .filter(prisoner__nationalities=country)
+                .order_by()
+                .values_list("event", flat=True)
+                .distinct()
+            ),
+        )
+
     def get_context_data(self, **kwargs):
         country = self.object
-        events, nationals, concessions, counts = self.country_records()
+        events, nationals, concessions, counts = self.country_records(
+            freeing_nationals=self.events_freeing_nationals()
+        )
         events = (
             events.with_figures()
             .select_related("releasing_country")
@@ -305,11 +394,19 @@ class CountryDetailView(PublicDetailView):
                 to_attr="public_releases",
             ),
         )
-        concessions = concessions.select_related("event", "imposed_by", "target_country")
+        concessions = concessions.select_related("event", "imposed_by", "target_country").order_by(
+            "-event__date", "target", "pk"
+        )
+        events, more_events = first_rows(events)
+        nationals, more_nationals = first_rows(nationals)
+        concessions, more_concessions = first_rows(concessions)
         return super().get_context_data(
-            events=list(events),
+            events=events,
+            more_events=more_events,
             nationals=nationals,
-            concessions=list(concessions),
+            more_nationals=more_nationals,
+            concessions=concessions,
+            more_concessions=more_concessions,
             counts=counts.order_by("as_of"),
             **kwargs,
         )

@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -13,6 +14,12 @@ from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConc
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached figures (tracker.figures) must not outlive the test database they came from."""
+    cache.clear()
 
 
 def _country(code):

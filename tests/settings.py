@@ -17,3 +17,5 @@ STORAGES = {
 # Serve static files from the apps' folders, as in development: tests run without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# One process: memory will do (tests/test_figures.py checks the shared cache of production).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

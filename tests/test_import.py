@@ -150,6 +150,27 @@ def test_a_broken_file_names_the_record_and_changes_nothing(editor, data, messag
     assert state() == before
 
 
+def test_a_reimport_writes_only_changes_and_keeps_what_the_file_leaves_out(seed, editor):
+    person = Prisoner.objects.get(slug="ales-bialiatski")
+    Prisoner.objects.filter(pk=person.pk).update(internal_notes="Checked by the editor")
+    entries = {p.slug: p.history.count() for p in Prisoner.objects.all()}
+    records = copy.deepcopy(SEED)
+    fields = record_of(records, "prisoners.prisoner", slug="ales-bialiatski")["fields"]
+    fields["nationalities"] = [["BY"], ["LT"]]
+    del fields["internal_notes"]
+    report = import_fixture(records, user=editor.user)
+    changed = [(r.key, r.changed_fields) for r in report.records if r.action != "unchanged"]
+    assert changed == [("ales-bialiatski", ["nationalities"])]
+    person.refresh_from_db()
+    assert person.internal_notes == "Checked by the editor"
+    assert sorted(person.nationalities.values_list("code", flat=True)) == ["BY", "LT"]
+    entry = person.history.latest()
+    assert (entry.history_type, entry.history_user) == ("~", editor.user)
+    assert sorted(entry.nationalities.values_list("country__code", flat=True)) == ["BY", "LT"]
+    entries["ales-bialiatski"] += 1
+    assert {p.slug: p.history.count() for p in Prisoner.objects.all()} == entries
+
+
 def test_the_command_imports_with_a_progress_bar(tmp_path, capsys):
     path = tmp_path / "seed.json"
     path.write_text(json.dumps(SEED))

@@ -205,6 +205,43 @@ def test_pages_of_fifty_keep_the_filters(client, make_event):
     assert "55 results" in second.text
 
 
+def test_pages_hold_everyone_once_in_order_to_the_last(client, make_prisoner):
+    """Later pages are found by primary key, the second half from the end (tracker.pagination)."""
+    people = [make_prisoner(name=f"Person {n % 70:02d}") for n in range(173)]  # namesakes
+    by_name = [person.pk for person in sorted(people, key=lambda p: (p.name, p.pk))]
+    for query, expected in [({}, by_name), ({"sort": "-name"}, by_name[::-1])]:
+        shown = []
+        for page in range(1, 5):
+            response = client.get("/prisoners/", {**query, "page": page})
+            shown += [person.pk for person in response.context["object_list"]]
+        assert shown == expected, query
+    assert client.get("/prisoners/", {"page": 5}).status_code == 404
+
+
+def test_counts_follow_a_change_at_once(client, make_event):
+    make_event()
+    assert client.get("/").context["figures"]["events"] == 1
+    assert "1 result" in client.get("/releases/").text
+    make_event()
+    assert client.get("/").context["figures"]["events"] == 2
+    assert "2 results" in client.get("/releases/").text
+
+
+def test_long_lists_on_record_pages_show_the_first_fifty(
+    client, make_event, make_prisoner, make_release
+):
+    for day in range(51):
+        event = make_event(date=datetime.date(2024, 1, 1) + datetime.timedelta(days=day))
+    for _ in range(51):
+        make_release(event, make_prisoner())
+    country = client.get("/countries/BY/").text
+    assert "The latest 50 are shown." in country and 'href="/releases/?country=BY"' in country
+    assert "50 of 51 are shown." in country
+    release = client.get(event.get_absolute_url())
+    assert len(release.context["freed"]) == 50
+    assert "The first 50, by name, are shown." in release.text
+
+
 def test_the_feed_lists_public_releases(client, seed, make_event):
     make_event(title="Secret negotiation", visibility=Visibility.RESTRICTED)
     response = client.get("/releases/feed/")

@@ -12,6 +12,8 @@ DJANGO_DB_POOL        PostgreSQL connection pool size per process (default 4; "0
 DJANGO_TRUSTED_PROXIES  reverse proxies in front of the site that append X-Forwarded-For
                       (default 0): how the client address for login lockouts is read
 DJANGO_ADMIN_2FA_REQUIRED  "1": staff must log in with an authenticator code (default off)
+DJANGO_CACHE_DIR      folder of the cache that every server process on this host shares
+                      (default var/cache)
 """
 
 import datetime
@@ -167,6 +169,16 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Figures cached by tracker.figures must be one cache for every server process, so that a record
+# restricted in one process stops counting in all of them at once: files on this host. Several
+# hosts need a cache they share instead (README, "Deploy").
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 LOGGING = {
     "version": 1,

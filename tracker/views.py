@@ -7,6 +7,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from tracker.downloads import DOWNLOAD_FORMATS, csv_response, download_filename, fixture_response
+from tracker.pagination import CachedCountPaginator
 
 
 def error_page(request, message, *, status):
@@ -61,6 +62,7 @@ class PublicListView(DownloadMixin, FilterView):
     """
 
     paginate_by = 50
+    paginator_class = CachedCountPaginator
     strict = True
     page_error = None
     page_status = 200

@@ -1,0 +1,58 @@
+"""Counts and figures that cost a scan of a big table, cached for a short while.
+
+Every visitor asks for the same figures (the home page's totals, a list's number of results, a
+country's figures), and over 100,000 people each costs tens of milliseconds. They are kept in
+Django's cache for FIGURES_TIMEOUT seconds. Any change to a record of the tracker starts a new
+generation of figures (the signal receivers below). Every server process must share the cache
+(settings.CACHES), or a record restricted in one process would go on counting in another. Bulk
+writes send no signals: code that makes them calls `invalidate()`.
+"""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+FIGURES_TIMEOUT = 60
+GENERATION_KEY = "tracker:figures:generation"
+TRACKER_APPS = frozenset({"tracker", "prisoners", "releases"})
+
+
+def _new_generation():
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def invalidate():
+    """Forget every cached figure, now and when the current transaction commits: until then
+    another process may compute a figure without the change."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _generation():
+    return cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+
+
+def cached_figure(name, compute):
+    """`compute()`, or its value cached under `name` in the current generation."""
+    return cache.get_or_set(f"tracker:figures:{_generation()}:{name}", compute, FIGURES_TIMEOUT)
+
+
+def cached_count(queryset):
+    """`queryset.count()`, cached by the query's SQL."""
+    if queryset.query.is_empty():
+        return 0
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+    return cached_figure(f"count:{digest}", queryset.count)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def invalidate_on_change(sender, **kwargs):
+    if sender._meta.app_label in TRACKER_APPS:
+        invalidate()
