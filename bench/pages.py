@@ -2,9 +2,10 @@
 
 Run by bench/run.py in a child process whose environment names the database:
     python -m bench.pages --repeat 20 --out pages.json
-Each URL is requested twice to warm up, then `repeat` times; its query count comes from one more
-request. URLs use typical filters and records picked from the data (the largest release, a late
-page, a person freed in it).
+Each URL is requested twice to warm up, then `repeat` times as visitors get it (the page kept in
+the cache), `repeat` times uncached (as the first request after a change to any record, every
+figure computed afresh), and once more uncached for its query count. URLs use typical filters
+and records picked from the data (the largest release, a late page, a person freed in it).
 """
 
 import argparse
@@ -28,6 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from prisoners.models import Prisoner  # noqa: E402
 from releases.models import ReleaseEvent, SanctionsConcession  # noqa: E402
+from tracker.figures import invalidate  # noqa: E402
 
 WARM_UP = 2
 PAGE_SIZE = 50
@@ -117,25 +119,36 @@ def search_urls():
     ]
 
 
+def get(client, url, *, uncached):
+    """One request: its response, body and milliseconds. `uncached`: as the first request after
+    a change to any record, with no page or figure cached (tracker.figures)."""
+    if uncached:
+        invalidate()
+    started = time.perf_counter()
+    response = client.get(url)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, content, (time.perf_counter() - started) * 1000
+
+
 def measure(client, label, url, repeat):
+    """Served: as most visitors get the page, kept in the cache; uncached: rendered afresh, with
+    its query count."""
     for _ in range(WARM_UP):
         client.get(url)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        times.append((time.perf_counter() - started) * 1000)
+    served = sorted(get(client, url, uncached=False)[2] for _ in range(repeat))
+    uncached = sorted(get(client, url, uncached=True)[2] for _ in range(repeat))
+    invalidate()
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    ordered = sorted(times)
+        response, content, _ms = get(client, url, uncached=True)
     return {
         "label": label,
         "url": url,
         "status": response.status_code,
         "bytes": len(content),
-        "median_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 1),
+        "median_ms": round(statistics.median(served), 1),
+        "p95_ms": round(served[math.ceil(0.95 * len(served)) - 1], 1),
+        "uncached_median_ms": round(statistics.median(uncached), 1),
+        "uncached_p95_ms": round(uncached[math.ceil(0.95 * len(uncached)) - 1], 1),
         "queries": len(queries),
     }
 

@@ -273,14 +273,18 @@ def targets(results):
     for name, result in results.items():
         pages = result["pages"] + result["search"]
         if name == "postgresql":
-            slow = [p for p in pages if p["median_ms"] > TARGET_MEDIAN_MS]
-            checks.append(
-                (
-                    f"{name}: every page's median ≤ {TARGET_MEDIAN_MS} ms",
-                    not slow,
-                    ", ".join(f"{p['label']} {p['median_ms']} ms" for p in slow),
+            for key, how in [
+                ("median_ms", "as served"),
+                ("uncached_median_ms", "uncached, after a change"),
+            ]:
+                slow = [p for p in pages if p[key] > TARGET_MEDIAN_MS]
+                checks.append(
+                    (
+                        f"{name}: every page's median ≤ {TARGET_MEDIAN_MS} ms, {how}",
+                        not slow,
+                        ", ".join(f"{p['label']} {p[key]} ms" for p in slow),
+                    )
                 )
-            )
         many = [p for p in pages if p["queries"] > TARGET_QUERIES]
         checks.append(
             (
@@ -346,10 +350,20 @@ def report(run_info, results, checks):
             f"{result['generate']['seconds']} s"
         )
         rows = [
-            [p["label"], p["median_ms"], p["p95_ms"], p["queries"], p["status"], p["url"]]
+            [
+                p["label"],
+                p["median_ms"],
+                p["p95_ms"],
+                p["uncached_median_ms"],
+                p["uncached_p95_ms"],
+                p["queries"],
+                p["status"],
+                p["url"],
+            ]
             for p in result["pages"] + result["search"]
         ]
-        out.append(table(rows, ["page", "median ms", "p95 ms", "queries", "status", "url"]))
+        columns = ["page", "median ms", "p95 ms", "uncached median", "uncached p95", "queries"]
+        out.append(table(rows, [*columns, "status", "url"]))
         comparison, full = result["comparison"], result["download"]
         rows = []
         for label, item, records in [

@@ -21,10 +21,16 @@ from releases.models import Release, ReleaseEvent, SanctionsConcession
 from tracker.downloads import DOWNLOAD_FORMATS
 from tracker.figures import cached_figure
 from tracker.models import Country, SubqueryCount
-from tracker.views import DownloadMixin, PublicDetailView, PublicListView, unknown_format
+from tracker.views import (
+    CachedPageMixin,
+    DownloadMixin,
+    PublicDetailView,
+    PublicListView,
+    unknown_format,
+)
 
 
-class HomeView(TemplateView):
+class HomeView(CachedPageMixin, TemplateView):
     template_name = "home.html"
     # The timeline chart draws one bar per release: the most recent ones, so the page stays light.
     timeline_limit = 100
@@ -172,13 +178,20 @@ class ConcessionListView(PublicListView):
         return SanctionsConcession.objects.for_listing()
 
 
+def freed_nationality_links():
+    """Links of people to their nationalities, for the people with a public release (a release
+    is public only if its person is): one per person and country. The releases are read once,
+    into a hash, for every country the query asks about."""
+    return Prisoner.nationalities.through.objects.filter(
+        prisoner__in=Release.objects.public().values("prisoner")
+    )
+
+
 def with_country_figures(countries):
     """Annotate each country with what the tracker records about it, one subquery a figure."""
     events = ReleaseEvent.objects.public()
     latest_count = PrisonerCount.objects.filter(country=OuterRef("pk")).order_by("-as_of")
-    nationals_freed = Prisoner.objects.public().filter(
-        nationalities=OuterRef("pk"), pk__in=Release.objects.public().values("prisoner")
-    )
+    nationals_freed = freed_nationality_links().filter(country=OuterRef("pk"))
     reported_freed = (
         events.filter(releasing_country=OuterRef("pk"))
         .order_by()
@@ -236,14 +249,14 @@ def involved_countries():
         Q(Exists(events.filter(releasing_country=OuterRef("pk"))))
         | Q(Exists(events.filter(counterparts=OuterRef("pk"))))
         | Q(Exists(events.filter(reported_nationalities=OuterRef("pk"))))
-        | Q(Exists(Release.objects.public().filter(prisoner__nationalities=OuterRef("pk"))))
+        | Q(pk__in=freed_nationality_links().values("country"))
         | Q(Exists(concessions.filter(imposed_by=OuterRef("pk"))))
         | Q(Exists(concessions.filter(target_country=OuterRef("pk"))))
         | Q(Exists(PrisonerCount.objects.filter(country=OuterRef("pk"))))
     )
 
 
-class CountryListView(DownloadMixin, ListView):
+class CountryListView(CachedPageMixin, DownloadMixin, ListView):
     """Every country the public records involve, in any role."""
 
     template_name = "releases/country_list.html"

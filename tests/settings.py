@@ -18,4 +18,10 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # One process: memory will do (tests/test_figures.py checks the shared cache of production).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+    for alias in ["default", "generation"]
+}
+# Tests read each response's context, which a page served from the cache has not;
+# tests/test_figures.py turns it on.
+PUBLIC_PAGE_CACHE = False

@@ -1,8 +1,9 @@
-"""Counts and figures that cost a scan of a big table, cached for a short while.
+"""Counts, figures and public pages that cost a scan of a big table, cached for a short while.
 
 Every visitor asks for the same figures (the home page's totals, a list's number of results, a
-country's figures), and over 100,000 people each costs tens of milliseconds. They are kept in
-Django's cache for FIGURES_TIMEOUT seconds. Any change to a record of the tracker starts a new
+country's figures) and the same pages (tracker.views.CachedPageMixin), and over 100,000 people
+each costs tens of milliseconds. They are kept in Django's cache for FIGURES_TIMEOUT seconds at
+most. Any change to a record of the tracker starts a new
 generation of figures (the signal receivers below). Every server process must share the cache
 (settings.CACHES), or a record restricted in one process would go on counting in another. Bulk
 writes send no signals: code that makes them calls `invalidate()`.
@@ -11,7 +12,7 @@ writes send no signals: code that makes them calls `invalidate()`.
 import hashlib
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -22,23 +23,32 @@ TRACKER_APPS = frozenset({"tracker", "prisoners", "releases"})
 
 
 def _new_generation():
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    caches["generation"].set(GENERATION_KEY, time.time_ns(), None)
 
 
 def invalidate():
     """Forget every cached figure, now and when the current transaction commits: until then
-    another process may compute a figure without the change."""
+    another process may compute a figure without the change. A transaction that changes many
+    records (loaddata) starts one generation when it commits, not one a record."""
     _new_generation()
-    transaction.on_commit(_new_generation)
+    connection = transaction.get_connection()
+    pending = (callback for _savepoints, callback, _robust in connection.run_on_commit)
+    if not connection.in_atomic_block or _new_generation not in pending:
+        transaction.on_commit(_new_generation)
 
 
 def _generation():
-    return cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+    return caches["generation"].get_or_set(GENERATION_KEY, time.time_ns, None)
+
+
+def figure_key(name):
+    """The cache key of `name` in the current generation of figures."""
+    return f"tracker:figures:{_generation()}:{name}"
 
 
 def cached_figure(name, compute):
     """`compute()`, or its value cached under `name` in the current generation."""
-    return cache.get_or_set(f"tracker:figures:{_generation()}:{name}", compute, FIGURES_TIMEOUT)
+    return cache.get_or_set(figure_key(name), compute, FIGURES_TIMEOUT)
 
 
 def cached_count(queryset):

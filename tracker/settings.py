@@ -17,6 +17,7 @@ DJANGO_CACHE_DIR      folder of the cache that every server process on this host
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -171,14 +172,27 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Figures cached by tracker.figures must be one cache for every server process, so that a record
 # restricted in one process stops counting in all of them at once: files on this host. Several
-# hosts need a cache they share instead (README, "Deploy").
+# hosts need a cache they share instead (README, "Deploy"). Keys are prefixed by the database,
+# so that pointing DATABASE_URL at another database never shows the first one's figures. The
+# generation of figures, written at every change, has a cache of its own: one small file, where
+# the figures' folder holds up to MAX_ENTRIES files that Django lists at every write.
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
+CACHE_KEY_PREFIX = hashlib.sha256(
+    "{ENGINE} {HOST} {PORT} {NAME}".format_map(
+        {"HOST": "", "PORT": "", **DATABASES["default"]}
+    ).encode()
+).hexdigest()[:16]
 CACHES = {
-    "default": {
+    alias: {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "LOCATION": str(CACHE_DIR / folder),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
+    for alias, folder in [("default", "figures"), ("generation", "generation")]
 }
+# Rendered public pages are kept in that cache too (tracker.views.CachedPageMixin).
+PUBLIC_PAGE_CACHE = True
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,18 @@
 """Public view machinery shared by every listing and detail page: filters, pages, downloads."""
 
-from django.http import Http404
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from tracker.downloads import DOWNLOAD_FORMATS, csv_response, download_filename, fixture_response
+from tracker.figures import FIGURES_TIMEOUT, figure_key
 from tracker.pagination import CachedCountPaginator
 
 
@@ -22,6 +28,30 @@ def unknown_format(request, value):
         % {"value": value[:50]},
         status=400,
     )
+
+
+class CachedPageMixin:
+    """A public page is the same for every visitor, so once rendered it is kept with the cached
+    figures (tracker.figures): until any record changes, a minute at most. Only pages that
+    answered 200 are kept, by language and full URL; downloads (`?format=`) stream and are not.
+    settings.PUBLIC_PAGE_CACHE = False turns it off (the tests read each response's context).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or "format" in request.GET:
+            return super().dispatch(request, *args, **kwargs)
+        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = figure_key(f"page:{get_language()}:{url}")
+        kept = cache.get(key)
+        if kept is not None:
+            content_type, content = kept
+            return HttpResponse(content, content_type=content_type)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            cache.set(key, (response["Content-Type"], response.content), FIGURES_TIMEOUT)
+        return response
 
 
 class DownloadMixin:
@@ -53,7 +83,7 @@ class DownloadMixin:
         return csv_response(header, rows, filename)
 
 
-class PublicListView(DownloadMixin, FilterView):
+class PublicListView(CachedPageMixin, DownloadMixin, FilterView):
     """A filtered, paginated public listing.
 
     Invalid filters show the form with its errors and a 400; a page that does not exist shows an
@@ -112,7 +142,7 @@ class PublicListView(DownloadMixin, FilterView):
         return context
 
 
-class PublicDetailView(DownloadMixin, DetailView):
+class PublicDetailView(CachedPageMixin, DownloadMixin, DetailView):
     """A public record's page; a record that is not public is a 404, like one that never existed."""
 
     def get(self, request, *args, **kwargs):
