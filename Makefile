@@ -88,7 +88,7 @@ load: install
 	$(BIN)/python bench/load.py --url http://127.0.0.1:$$port --wait 120 $(LOAD_ARGS)
 
 # Benchmark (bench/run.py, README "Benchmark"): 100,000 people and 2,000 events in fresh
-# databases, on PostgreSQL (tracker_bench*, dropped afterwards) and SQLite; about 20 minutes.
+# databases, on PostgreSQL (tracker_bench*, dropped afterwards) and SQLite; about 25 minutes.
 # Tables on screen, JSON in bench/results/. A quick run: BENCH_ARGS="--prisoners 5000 --events 100"
 BENCH_ARGS ?=
 
