@@ -32,8 +32,10 @@ def invalidate():
     records (loaddata) starts one generation when it commits, not one a record."""
     _new_generation()
     connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # autocommit: the change is committed already
     pending = (callback for _savepoints, callback, _robust in connection.run_on_commit)
-    if not connection.in_atomic_block or _new_generation not in pending:
+    if _new_generation not in pending:
         transaction.on_commit(_new_generation)
 
 
