@@ -137,7 +137,6 @@ def measure(client, label, url, repeat):
         client.get(url)
     served = sorted(get(client, url, uncached=False)[2] for _ in range(repeat))
     uncached = sorted(get(client, url, uncached=True)[2] for _ in range(repeat))
-    invalidate()
     with CaptureQueriesContext(connection) as queries:
         response, content, _ms = get(client, url, uncached=True)
     return {
