@@ -1,5 +1,6 @@
 """Backup and restore: a backup restored into a new database gives back every record."""
 
+import datetime
 import gzip
 import json
 
@@ -8,10 +9,12 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
+from django.utils.dateparse import parse_datetime
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from prisoners.models import Prisoner
 from releases.models import ReleaseEvent
+from tracker.backup import ExactJSONEncoder
 from tracker.models import Country, Source, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +115,11 @@ def test_a_backup_without_a_path_gets_a_dated_compressed_file(tmp_path, monkeypa
     assert {"tracker.country", "prisoners.prisoner", "releases.releaseevent"} <= models
     assert "auth.permission" not in models and "contenttypes.contenttype" not in models
     assert not list(tmp_path.glob(".partial-*"))
+
+
+def test_a_backup_keeps_times_to_the_microsecond():
+    """DjangoJSONEncoder writes milliseconds: 17.000123 would come back as 17.000000."""
+    moment = datetime.datetime(2026, 11, 23, 14, 56, 17, 123, tzinfo=datetime.UTC)
+    written = json.loads(json.dumps({"at": moment}, cls=ExactJSONEncoder))["at"]
+    assert written == "2026-11-23T14:56:17.000123Z"
+    assert parse_datetime(written) == moment

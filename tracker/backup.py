@@ -14,6 +14,7 @@ PostgreSQL in one snapshot (REPEATABLE READ), so it is consistent while the site
 """
 
 import bz2
+import datetime
 import gzip
 import json
 import lzma
@@ -100,6 +101,17 @@ def _records(model):
         yield from serializer.serialize(chunk, use_natural_foreign_keys=natural)
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder rounds datetimes to the millisecond; a backup keeps their microseconds,
+    so that a restored database is the one that was backed up."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return f"{text.removesuffix('+00:00')}Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def write_backup(stream):
     """Write the whole database to `stream` as a JSON fixture; return the number of records."""
     count = 0
@@ -108,7 +120,7 @@ def write_backup(stream):
         for model in backed_up_models():
             for record in _records(model):
                 stream.write(",\n" if count else "\n")
-                stream.write(json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False))
+                stream.write(json.dumps(record, cls=ExactJSONEncoder, ensure_ascii=False))
                 count += 1
     stream.write("\n]\n")
     return count
