@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from prisoners.models import Prisoner, PrisonerCount
-from tracker.admin import PublishableAdmin
+from tracker.admin import PublishableAdmin, VersionedAdminMixin, VersionedModelForm
 from tracker.models import Country
 
 MAX_POSSIBLE_DUPLICATES = 10
 
 
-class PrisonerAdminForm(forms.ModelForm):
+class PrisonerAdminForm(VersionedModelForm):
     """Warns, before a new person is saved, of people already recorded under a similar name."""
 
     not_a_duplicate = forms.BooleanField(
@@ -133,7 +133,7 @@ class PrisonerAdmin(PublishableAdmin):
 
 
 @admin.register(PrisonerCount)
-class PrisonerCountAdmin(SimpleHistoryAdmin):
+class PrisonerCountAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["country", "as_of", "count", "note"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from prisoners import search
-from tracker.models import Country, Publishable, PublishableQuerySet, Source, unique_slug
+from tracker.models import (
+    Country,
+    Publishable,
+    PublishableQuerySet,
+    Source,
+    Versioned,
+    unique_slug,
+)
 
 
 class PrisonerStatus(models.TextChoices):
@@ -144,6 +151,10 @@ class Prisoner(Publishable):
                 condition=models.Q(status__in=PrisonerStatus.values),
                 name="prisoners_prisoner_status_valid",
             ),
+            # Every create path makes a slug (clean()); this catches one that forgets.
+            models.CheckConstraint(
+                condition=~models.Q(slug=""), name="prisoners_prisoner_slug_not_blank"
+            ),
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="prisoners_name_id_idx"),
@@ -188,7 +199,7 @@ class PrisonerCountQuerySet(models.QuerySet):
         return self.get(country__code=country_code, as_of=as_of)
 
 
-class PrisonerCount(models.Model):
+class PrisonerCount(Versioned):
     """How many political prisoners a country holds on a date, by a cited count."""
 
     country = models.ForeignKey(

@@ -1,42 +1,122 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import OuterRef
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from releases import services
 from releases.models import Release, ReleaseEvent, SanctionsConcession
 from tracker.admin import (
     PreloadedAutocompleteInlineMixin,
     PublishableAdmin,
     PublishableInlineMixin,
+    VersionedModelForm,
 )
-from tracker.models import SubqueryCount
+from tracker.models import SubqueryCount, Visibility
 
 
 class ReleaseInlineFormSet(forms.BaseInlineFormSet):
-    """Refuses more documented people than the event's reported count."""
+    """The people freed as the event page lists them, checked against its reported figure."""
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        documented = sum(
-            1
+        documented = {
+            form.cleaned_data["prisoner"].pk
             for form in self.forms
             if form.cleaned_data.get("prisoner") and not form.cleaned_data.get("DELETE")
+        }
+        services.check_documented_within_reported(
+            reported_count=self.instance.reported_count, documented=len(documented)
         )
-        reported = self.instance.reported_count
-        if reported is not None and documented > reported:
-            raise forms.ValidationError(
-                ngettext(
-                    "%(documented)d people are listed as freed, but only %(reported)d was "
-                    "reported. Raise the reported count or remove people.",
-                    "%(documented)d people are listed as freed, but only %(reported)d were "
-                    "reported. Raise the reported count or remove people.",
-                    reported,
+
+
+class ReleaseAdminForm(VersionedModelForm):
+    """A person freed, entered on its own: the event's other people count too."""
+
+    def clean(self):
+        cleaned = super().clean()
+        event, prisoner = cleaned.get("event"), cleaned.get("prisoner")
+        if event and prisoner:
+            try:
+                services.check_documented_within_reported(
+                    reported_count=event.reported_count,
+                    documented=services.documented_after(
+                        event, prisoner=prisoner, replacing=self.instance
+                    ),
                 )
-                % {"documented": documented, "reported": reported}
-            )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class HiddenRecords(models.TextChoices):
+    PUBLISH = "publish", _("Publish them with the release")
+    LEAVE = "leave", _("Publish the release alone; they stay hidden")
+
+
+class ReleaseEventAdminForm(VersionedModelForm):
+    """Publishing an event is one deliberate step: the editor sees what it would leave hidden
+    (restricted people freed and concessions) and chooses to publish them with it or not."""
+
+    hidden_records = forms.ChoiceField(
+        label=_("Records still hidden"),
+        choices=HiddenRecords.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    # A history restore has no inline rows: the stored people freed are checked instead.
+    checks_stored_releases = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hidden = []
+        if self.is_update and self.instance.visibility != Visibility.PUBLIC:
+            self.hidden = services.hidden_with(self.instance)
+        if self.hidden:
+            self.fields["hidden_records"].help_text = _(
+                "Publishing this release would leave hidden: %(hidden)s."
+            ) % {"hidden": services.describe_hidden(self.hidden)}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.checks_stored_releases and self.is_update:
+            documented = self.instance.releases.values("prisoner").distinct().count()
+            try:
+                services.check_documented_within_reported(
+                    reported_count=cleaned.get("reported_count"), documented=documented
+                )
+            except ValidationError as error:
+                self.add_error("reported_count", error)
+        if self.hidden and self.will_be_public(cleaned):
+            choice = cleaned.get("hidden_records")
+            if not choice:
+                self.add_error(
+                    "hidden_records",
+                    _(
+                        "Publishing this release would leave hidden: %(hidden)s. Choose whether "
+                        "to publish them with it."
+                    )
+                    % {"hidden": services.describe_hidden(self.hidden)},
+                )
+            elif choice == HiddenRecords.PUBLISH and any(problems for _r, problems in self.hidden):
+                self.add_error(
+                    "hidden_records",
+                    _(
+                        "Some of them cannot be published yet: %(hidden)s. Add their sources "
+                        "first, or publish the release alone."
+                    )
+                    % {
+                        "hidden": services.describe_hidden(
+                            [(record, problems) for record, problems in self.hidden if problems]
+                        )
+                    },
+                )
+        return cleaned
 
 
 class ReleaseInline(PreloadedAutocompleteInlineMixin, PublishableInlineMixin, admin.TabularInline):
@@ -82,6 +162,7 @@ class SanctionsConcessionInline(PublishableInlineMixin, admin.StackedInline):
 
 @admin.register(ReleaseEvent)
 class ReleaseEventAdmin(PublishableAdmin):
+    form = ReleaseEventAdminForm
     list_display = [
         "title",
         "date",
@@ -115,19 +196,111 @@ class ReleaseEventAdmin(PublishableAdmin):
     ]
     inlines = [ReleaseInline, SanctionsConcessionInline]
 
-    def get_queryset(self, request):
-        # A subquery for the rows shown, where Count() grouped every release of every event
-        # in each of the change list's queries.
-        documented = SubqueryCount(Release.objects.filter(event=OuterRef("pk")))
-        return super().get_queryset(request).annotate(documented=documented)
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_publish_permission(request):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [*options["fields"], "hidden_records"]})
+            if name == "Publication"
+            else (name, options)
+            for name, options in fieldsets
+        ]
 
-    @admin.display(description="Documented", ordering="documented")
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if hasattr(request, "restoring"):
+            form.checks_stored_releases = True
+        return form
+
+    def get_queryset(self, request):
+        # Subqueries for the rows shown, where Count() grouped every release of every event
+        # in each of the change list's queries.
+        releases = Release.objects.filter(event=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                documented=SubqueryCount(releases),
+                documented_public=SubqueryCount(
+                    releases.filter(
+                        visibility=Visibility.PUBLIC, prisoner__visibility=Visibility.PUBLIC
+                    )
+                ),
+            )
+        )
+
+    @admin.display(description=_("Documented: public / all"), ordering="documented")
     def documented_count(self, event):
-        return event.documented
+        """What the public page shows beside what staff have entered, e.g. "2 / 4"."""
+        if event.visibility != Visibility.PUBLIC:
+            return f"0 / {event.documented}"
+        return f"{event.documented_public} / {event.documented}"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("hidden_records") == HiddenRecords.PUBLISH:
+            event = form.instance
+            published = len(services.hidden_with(event))
+            services.publish_hidden(event, user=request.user)
+            self.message_user(
+                request,
+                _("%(count)d hidden records were published with the release.")
+                % {"count": published},
+                messages.SUCCESS,
+            )
+
+    @admin.action(permissions=["publish"], description=_("Publish the selected records"))
+    def publish(self, request, queryset):
+        """Publish events; when some would leave people or concessions hidden, first ask
+        whether to publish those with them (a confirmation page, like Django's delete)."""
+        choice = request.POST.get("hidden_records")
+        hidden = {
+            event: services.hidden_with(event)
+            for event in queryset.exclude(visibility=Visibility.PUBLIC)
+        }
+        hidden = {event: records for event, records in hidden.items() if records}
+        if hidden and choice not in HiddenRecords.values:
+            return TemplateResponse(
+                request,
+                "admin/releases/releaseevent/publish_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Publish release events"),
+                    "opts": self.model._meta,
+                    "hidden": [
+                        (event, services.describe_hidden(records))
+                        for event, records in hidden.items()
+                    ],
+                    "choices": HiddenRecords.choices,
+                    "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                    "seen_versions": request.POST.getlist("_seen_version"),
+                    "select_across": request.POST.get("select_across", "0"),
+                },
+            )
+        with transaction.atomic():
+            changed, refused = self.set_visibility(request, queryset, Visibility.PUBLIC)
+            try:
+                if choice == HiddenRecords.PUBLISH:
+                    for event in changed:
+                        if event in hidden:
+                            services.publish_hidden(event, user=request.user)
+            except ValidationError as error:
+                transaction.set_rollback(True)
+                problem = " ".join(error.messages)
+                self.message_user(
+                    request,
+                    _("Nothing was published. %(problem)s") % {"problem": problem},
+                    messages.ERROR,
+                )
+                return None
+        self.report_visibility(request, Visibility.PUBLIC, changed, refused)
+        return None
 
 
 @admin.register(Release)
 class ReleaseAdmin(PublishableAdmin):
+    form = ReleaseAdminForm
     list_display = ["prisoner", "event", "circumstances", "destination", "visibility"]
     list_filter = ["visibility", "circumstances"]
     list_select_related = ["prisoner", "event", "destination"]

@@ -120,6 +120,13 @@ class ReleaseEvent(Publishable):
         verbose_name = _("release event")
         verbose_name_plural = _("release events")
         permissions = [("publish_releaseevent", "Can publish release events")]
+        constraints = [
+            *Publishable.Meta.constraints,
+            # Every create path makes a slug (clean()); this catches one that forgets.
+            models.CheckConstraint(
+                condition=~models.Q(slug=""), name="releases_releaseevent_slug_not_blank"
+            ),
+        ]
         indexes = [
             models.Index(fields=["-date", "-id"], name="releases_event_date_idx"),
             models.Index(fields=["visibility", "title", "id"], name="releases_visible_title_idx"),

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def person_form(**overrides):
+    """The add form's fields; a change form also sends `seen_version`, the version it shows."""
     return {
         "name": "Ihar Losik",
         "name_native": "Ігар Лосік",
@@ -25,15 +26,16 @@ def person_form(**overrides):
     }
 
 
-def test_a_case_worker_cannot_publish_through_the_admin_form(case_worker):
-    response = case_worker.post("/admin/prisoners/prisoner/add/", person_form())
+def test_a_case_worker_cannot_publish_through_the_admin_form(case_worker, make_source):
+    source = make_source()
+    response = case_worker.post("/admin/prisoners/prisoner/add/", person_form(sources=[source.pk]))
     assert response.status_code == 302
     person = Prisoner.objects.get(name="Ihar Losik")
     assert person.visibility == Visibility.RESTRICTED
 
     response = case_worker.post(
         f"/admin/prisoners/prisoner/{person.pk}/change/",
-        person_form(sentence="15 years", visibility="public"),
+        person_form(sentence="15 years", visibility="public", sources=[source.pk], seen_version=1),
     )
     assert response.status_code == 302
     person.refresh_from_db()
@@ -65,8 +67,10 @@ def test_a_case_worker_cannot_publish_with_the_changelist_action(case_worker, ma
     assert person.visibility == Visibility.RESTRICTED
 
 
-def test_an_editor_publishes_and_the_record_goes_public(editor, client, make_prisoner):
-    person = make_prisoner(name="Mikalai Statkevich", visibility=Visibility.RESTRICTED)
+def test_an_editor_publishes_and_the_record_goes_public(editor, client, make_prisoner, make_source):
+    person = make_prisoner(
+        name="Mikalai Statkevich", visibility=Visibility.RESTRICTED, sources=[make_source()]
+    )
     assert client.get(person.get_absolute_url()).status_code == 404
 
     response = editor.post(
@@ -80,8 +84,10 @@ def test_an_editor_publishes_and_the_record_goes_public(editor, client, make_pri
     assert client.get(person.get_absolute_url()).status_code == 200
 
 
-def test_an_editor_can_publish_and_delete_through_the_form(editor, make_prisoner):
-    response = editor.post("/admin/prisoners/prisoner/add/", person_form())
+def test_an_editor_can_publish_and_delete_through_the_form(editor, make_source):
+    response = editor.post(
+        "/admin/prisoners/prisoner/add/", person_form(sources=[make_source().pk])
+    )
     assert response.status_code == 302
     person = Prisoner.objects.get(name="Ihar Losik")
     assert person.visibility == Visibility.PUBLIC
@@ -94,7 +100,7 @@ def test_history_records_who_changed_which_field(case_worker, make_prisoner):
     person = make_prisoner(name="Ihar Losik", slug="ihar-losik", sentence="")
     case_worker.post(
         f"/admin/prisoners/prisoner/{person.pk}/change/",
-        person_form(sentence="15 years", visibility="restricted"),
+        person_form(sentence="15 years", visibility="restricted", seen_version=person.version),
     )
     latest, previous = person.history.all()[:2]
     assert latest.history_user == case_worker.user
@@ -109,9 +115,12 @@ def test_history_records_who_changed_which_field(case_worker, make_prisoner):
 
 
 def test_an_earlier_version_can_be_restored_without_changing_visibility(
-    editor, case_worker, make_prisoner
+    editor, case_worker, make_prisoner, make_source
 ):
-    person = make_prisoner(name="Ihar Losik", slug="ihar-losik", visibility=Visibility.RESTRICTED)
+    source = make_source()
+    person = make_prisoner(
+        name="Ihar Losik", slug="ihar-losik", visibility=Visibility.RESTRICTED, sources=[source]
+    )
     first_version = person.history.latest()
     person.sentence = "mistake"
     person.visibility = Visibility.PUBLIC  # published by an editor since
@@ -119,7 +128,12 @@ def test_an_earlier_version_can_be_restored_without_changing_visibility(
 
     url = f"/admin/prisoners/prisoner/{person.pk}/history/{first_version.history_id}/"
     assert case_worker.get(url).status_code == 200
-    response = case_worker.post(url, person_form(name="Ihar Losik", slug="ihar-losik", sentence=""))
+    response = case_worker.post(
+        url,
+        person_form(
+            slug="ihar-losik", sentence="", seen_version=person.version, sources=[source.pk]
+        ),
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.sentence == ""

@@ -1,11 +1,17 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker import services
 from tracker.models import Country, Source, Visibility
 from tracker.pagination import IndexPaginator
+
+SEEN_VERSIONS = "_seen_version"  # the change list's "pk:version" of each row shown
 
 
 def can_publish(request, model):
@@ -13,7 +19,170 @@ def can_publish(request, model):
     return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class VersionedModelForm(forms.ModelForm):
+    """A form that remembers which version of the record it showed, and refuses to save over a
+    newer one (tracker.services.check_current).
+
+    On refusal the entries stay on the form to re-apply, except the visibility, which is reset
+    to the stored one, so a stale form never publishes or restricts by accident; saving again
+    then applies them over the record as it now is.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by VersionedAdminMixin.get_form for a history restore: the version that was current
+    # when the restore page opened, rather than the old version's own.
+    current_version = None
+    # Set for the restore of a deleted record: it is saved as a new row again.
+    restoring_deleted = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.current_version or self.instance.version
+
+    # Whether a form the user left untouched is checked too: an admin page saves its main form
+    # whatever the user changed; a formset saves only the rows that changed.
+    check_unchanged = True
+
+    def has_changed(self):
+        """Whether the user changed anything: the version shown is not an entry of theirs."""
+        return any(name != "seen_version" for name in self.changed_data)
+
+    @property
+    def is_update(self):
+        adding = self.instance._state.adding or self.restoring_deleted
+        return self.instance.pk is not None and not adding
+
+    def clean(self):
+        cleaned = super().clean()
+        deleting = bool(cleaned.get("DELETE"))
+        stored = None
+        if self.is_update and (self.check_unchanged or self.has_changed() or deleting):
+            try:
+                stored = services.check_current(self.instance, cleaned.get("seen_version"))
+            except services.StaleRecord as stale:
+                self._keep_entries_for_retry(stale.current)
+                raise
+        if not deleting and self.needs_publication_check(cleaned, stored):
+            sources = cleaned.get("sources") if "sources" in self.fields else None
+            try:
+                services.check_publishable(self.instance, sources=sources)
+            except ValidationError as error:
+                self.add_error("visibility" if "visibility" in self.fields else None, error)
+        return cleaned
+
+    def needs_publication_check(self, cleaned, stored):
+        """A record that becomes public, or a public one whose sources change, must cite one."""
+        if not self.will_be_public(cleaned):
+            return False
+        if self.is_update and stored is None:  # an inline row left as it was
+            return False
+        return getattr(stored, "visibility", None) != Visibility.PUBLIC or (
+            "sources" in self.changed_data
+        )
+
+    def will_be_public(self, cleaned):
+        if "visibility" in self.fields:
+            return cleaned.get("visibility") == Visibility.PUBLIC
+        return getattr(self.instance, "visibility", None) == Visibility.PUBLIC
+
+    def _keep_entries_for_retry(self, current):
+        if current is None:
+            return
+        data = self.data.copy()
+        data[self.add_prefix("seen_version")] = current.version
+        if "visibility" in self.fields:
+            data[self.add_prefix("visibility")] = current.visibility
+        self.data = data
+
+
+class VersionedInlineForm(VersionedModelForm):
+    check_unchanged = False
+
+
+def with_seen_version(fieldsets):
+    """The fieldsets, with the form's hidden `seen_version` in the last one."""
+    *others, (name, options) = fieldsets
+    if "seen_version" in options["fields"]:
+        return fieldsets
+    return [*others, (name, {**options, "fields": [*options["fields"], "seen_version"]})]
+
+
+def save_from_form(request, record, form):
+    """Save a record a VersionedModelForm validated, as the version after the one it showed."""
+    if getattr(form, "restoring_deleted", False):
+        record._state.adding = True
+    services.save_record(
+        record,
+        user=request.user,
+        seen_version=form.cleaned_data.get("seen_version"),
+        sources=form.cleaned_data.get("sources") if "sources" in form.fields else None,
+    )
+
+
+class VersionedAdminMixin:
+    """An admin whose every write (form, inline row, restore) checks and bumps the version."""
+
+    form = VersionedModelForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else with_seen_version(fieldsets)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if hasattr(request, "restoring"):  # set by history_form_view: the record as it is now
+            current = request.restoring
+            attributes = {
+                "current_version": current.version if current else None,
+                "restoring_deleted": current is None,
+            }
+            form = type(form.__name__, (form,), attributes)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        save_from_form(request, obj, form)
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.form, VersionedModelForm):
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for record in formset.deleted_objects:
+            record.delete()
+        for row in formset.saved_forms:
+            save_from_form(request, row.instance, row)
+        formset.save_m2m()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring an old version changes the record: it needs the change permission, and
+        bringing back a deleted record needs the delete permission. (django-simple-history
+        lets anyone who may view the history do either.)"""
+        current = self.get_object(request, object_id)
+        if request.method == "POST" and not self.may_restore(request, current):
+            raise PermissionDenied
+        request.restoring = current
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def may_restore(self, request, current):
+        if current is None:
+            return self.has_delete_permission(request) and self.has_add_permission(request)
+        return self.has_change_permission(request, current)
+
+    def revert_disabled(self, request, obj=None):
+        current = getattr(request, "restoring", obj)
+        return super().revert_disabled(request, obj) or not self.may_restore(request, current)
+
+
+class VersionedInlineMixin:
+    """Inline rows that remember the version they showed (see VersionedModelForm)."""
+
+    form = VersionedInlineForm
+
+    def get_fieldsets(self, request, obj=None):
+        return with_seen_version(super().get_fieldsets(request, obj))
+
+
+class PublishableAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """Admin of a record with a visibility: only editors (the publish permission) change it.
 
     For everyone else the field is read-only, so new records stay restricted, and saving,
@@ -42,34 +211,53 @@ class PublishableAdmin(SimpleHistoryAdmin):
             obj.visibility = (stored.first() if obj.pk else None) or Visibility.RESTRICTED
         super().save_model(request, obj, form, change)
 
-    def _set_visibility(self, request, queryset, visibility, done):
-        count = 0
-        for record in queryset.exclude(visibility=visibility):
-            record.visibility = visibility
-            record._history_user = request.user
-            record.save(update_fields=["visibility", "updated_at"])
-            count += 1
-        self.message_user(request, done(count), messages.SUCCESS)
+    def action_checkbox(self, obj):
+        """The row's checkbox, and the version shown, so that an action refuses a record
+        changed since the list was loaded."""
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}:{}">',
+            super().action_checkbox(obj),
+            SEEN_VERSIONS,
+            obj.pk,
+            obj.version,
+        )
+
+    @staticmethod
+    def seen_versions(request):
+        """{pk: version} of the rows the change list showed."""
+        seen = {}
+        for value in request.POST.getlist(SEEN_VERSIONS):
+            pk, _sep, version = value.partition(":")
+            if pk.isdigit() and version.isdigit():
+                seen[int(pk)] = int(version)
+        return seen
+
+    def set_visibility(self, request, queryset, visibility):
+        """Publish or restrict each record, unless it changed since the list was loaded or may
+        not be public: ([records changed], {record: why it was refused})."""
+        return services.set_visibility(
+            queryset, visibility, user=request.user, seen_versions=self.seen_versions(request)
+        )
+
+    def report_visibility(self, request, visibility, changed, refused):
+        count = len(changed)
+        if visibility == Visibility.PUBLIC:
+            done = ngettext("%d record published.", "%d records published.", count)
+        else:
+            done = ngettext("%d record restricted.", "%d records restricted.", count)
+        self.message_user(request, done % count, messages.SUCCESS)
+        if refused:
+            self.message_user(request, services.refused_message(refused), messages.ERROR)
 
     @admin.action(permissions=["publish"], description=_("Publish the selected records"))
     def publish(self, request, queryset):
-        self._set_visibility(
-            request,
-            queryset,
-            Visibility.PUBLIC,
-            lambda count: ngettext("%d record published.", "%d records published.", count) % count,
-        )
+        changed, refused = self.set_visibility(request, queryset, Visibility.PUBLIC)
+        self.report_visibility(request, Visibility.PUBLIC, changed, refused)
 
     @admin.action(permissions=["publish"], description=_("Restrict the selected records"))
     def restrict(self, request, queryset):
-        self._set_visibility(
-            request,
-            queryset,
-            Visibility.RESTRICTED,
-            lambda count: (
-                ngettext("%d record restricted.", "%d records restricted.", count) % count
-            ),
-        )
+        changed, refused = self.set_visibility(request, queryset, Visibility.RESTRICTED)
+        self.report_visibility(request, Visibility.RESTRICTED, changed, refused)
 
 
 class PreloadedAutocompleteMixin:
@@ -149,7 +337,7 @@ class PreloadedAutocompleteInlineMixin:
         return PreloadedFormSet
 
 
-class PublishableInlineMixin:
+class PublishableInlineMixin(VersionedInlineMixin):
     """For inlines of records with a visibility: read-only for those who cannot publish."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -168,7 +356,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = IndexPaginator
     show_full_result_count = False
     list_display = ["title", "author", "publisher", "published_on"]

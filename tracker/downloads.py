@@ -21,8 +21,8 @@ from django.utils.http import content_disposition_header
 
 DOWNLOAD_FORMATS = ("json", "csv")
 
-# Staff-only fields: never written to any download.
-NEVER_EXPORTED = frozenset({"internal_notes"})
+# Staff-only fields, and the site's own count of writes to a record: never in any download.
+NEVER_EXPORTED = frozenset({"internal_notes", "version"})
 
 # Rows fetched, prefetched and serialized at a time: memory stays flat however large the data.
 CHUNK_SIZE = 2000

@@ -22,7 +22,21 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
-class Publishable(models.Model):
+class Versioned(models.Model):
+    """A record edited by several people at once: `version` counts the writes to it.
+
+    Every write path (tracker.services.save_record, the importer, history restore) checks the
+    version the writer saw and writes the next one, so a stale form cannot overwrite a newer
+    change. Set by the site only: never edited, exported or imported.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Versioned):
     """A record that NGO staff may keep out of public view. New records start restricted."""
 
     visibility = models.CharField(
@@ -124,7 +138,7 @@ class SourceQuerySet(models.QuerySet):
         return self.get(title=title, published_on=published_on)
 
 
-class Source(models.Model):
+class Source(Versioned):
     """A published document that a record's facts come from.
 
     Its natural key is title + publication date, which survives a moved or dead link; the URL,

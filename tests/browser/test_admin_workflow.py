@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from prisoners.models import Prisoner
 from releases.models import ReleaseEvent
 from tests.browser.conftest import screenshot
-from tracker.models import Visibility
+from tracker.models import Source, Visibility
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,11 +29,15 @@ def staff(django_user_model):
     return make
 
 
+SOURCE = "Belarus frees 123 prisoners"  # a source of the seed
+
+
 @pytest.fixture
-def two_people(make_prisoner):
+def two_people(make_prisoner, seed):
     """Two people a case worker documented earlier: restricted, as new records are."""
+    source = Source.objects.get(title__startswith=SOURCE)
     return [
-        make_prisoner(name=name, slug=slug, visibility=Visibility.RESTRICTED)
+        make_prisoner(name=name, slug=slug, visibility=Visibility.RESTRICTED, sources=[source])
         for name, slug in [("Anna Example", "anna-example"), ("Boris Sample", "boris-sample")]
     ]
 
@@ -67,6 +71,7 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     page.locator("#id_date").fill("2025-11-20")
     choose(page, "id_releasing_country", "Belarus", "Belarus")
     page.locator("#id_reported_count").fill("40")
+    choose(page, "id_sources", "frees 123", SOURCE)
     assert page.locator("#id_visibility").count() == 0  # case workers cannot publish
 
     add_person = page.locator(".add-row a", has_text="Add another person freed")
@@ -75,11 +80,13 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     for index, person in enumerate(two_people):
         choose(page, f"id_releases-{index}-prisoner", person.name.split()[0], person.name)
         page.locator(f"#id_releases-{index}-circumstances").select_option("pardoned")
+        choose(page, f"id_releases-{index}-sources", "frees 123", SOURCE)
 
     page.locator(".add-row a", has_text="Add another sanctions concession").click()
     choose(page, "id_concessions-0-imposed_by", "United States", "United States")
     page.locator("#id_concessions-0-target").fill("Test sector")
     page.locator("#id_concessions-0-kind").select_option("licence")
+    choose(page, "id_concessions-0-sources", "frees 123", SOURCE)
     screenshot(page, "admin-case-worker-enters")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
@@ -89,7 +96,8 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     assert event.releases.count() == 2 and event.concessions.count() == 1
     assert client.get(f"/releases/{SLUG}/").status_code == 404
 
-    # The editor publishes the people, then the event with its releases and concession.
+    # The editor publishes the people, then the event, with its releases and concession in
+    # the same step.
     page = new_page()
     log_in(page, "boris-editor")
     page.goto("/admin/prisoners/prisoner/?visibility__exact=restricted")
@@ -101,15 +109,14 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
 
     page.goto("/admin/releases/releaseevent/")
     page.get_by_role("link", name=TITLE).click()
-    for select_id in [
-        "id_visibility",
-        "id_releases-0-visibility",
-        "id_releases-1-visibility",
-        "id_concessions-0-visibility",
-    ]:
-        page.locator(f"#{select_id}").select_option("public")
+    expect(page.get_by_text("Publishing this release would leave hidden")).to_be_visible()
+    page.locator("#id_visibility").select_option("public")
+    page.get_by_label("Publish them with the release").check()
+    screenshot(page, "admin-editor-publishes")
     page.locator("input[name=_save]").click()
-    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist .success").first).to_contain_text(
+        "3 hidden records were published with the release."
+    )
     assert set(
         Prisoner.objects.filter(slug__in=["anna-example", "boris-sample"]).values_list(
             "visibility", flat=True

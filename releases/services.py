@@ -1,0 +1,106 @@
+"""Rules of release events and the people freed in them, for every path that writes them.
+
+The admin (the event form, its inline rows, the standalone "people freed" form, history
+restore) and the importer call these; a rule is written once, here.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from releases.models import Release, ReleaseEvent
+from tracker import services
+from tracker.models import Visibility
+
+
+def check_documented_within_reported(*, reported_count, documented):
+    """No more people documented by name than the event's reported figure (when it has one)."""
+    if reported_count is not None and documented > reported_count:
+        raise ValidationError(
+            ngettext(
+                "%(documented)d people are listed as freed, but only %(reported)d was "
+                "reported. Raise the reported count or remove people.",
+                "%(documented)d people are listed as freed, but only %(reported)d were "
+                "reported. Raise the reported count or remove people.",
+                reported_count,
+            ),
+            params={"documented": documented, "reported": reported_count},
+            code="documented_above_reported",
+        )
+
+
+def documented_after(event, *, prisoner, replacing=None):
+    """How many people `event` lists once `prisoner` is in it, in place of release `replacing`."""
+    listed = set(
+        Release.objects.filter(event=event)
+        .exclude(pk=getattr(replacing, "pk", None))
+        .values_list("prisoner", flat=True)
+    )
+    return len(listed | {prisoner.pk})
+
+
+def check_stored_events(event_ids):
+    """The rule over events as stored (after a bulk write, inside its transaction): raises a
+    ValidationError naming the first event over its reported figure."""
+    over = (
+        ReleaseEvent.objects.filter(pk__in=event_ids, reported_count__isnull=False)
+        .annotate(documented=Count("releases"))
+        .filter(documented__gt=F("reported_count"))
+        .order_by("pk")
+        .first()
+    )
+    if over is not None:
+        try:
+            check_documented_within_reported(
+                reported_count=over.reported_count, documented=over.documented
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{over}: {' '.join(error.messages)}") from None
+
+
+def hidden_with(event):
+    """What stays hidden if `event` is published alone: [(record, problems)].
+
+    Its restricted people freed, the restricted people they name, and its restricted
+    concessions; `problems` says why a record could not be published with it (no source).
+    """
+    releases = event.releases.select_related("prisoner").prefetch_related(
+        "sources", "prisoner__sources"
+    )
+    hidden = []
+    for release in releases:
+        if release.visibility != Visibility.PUBLIC:
+            hidden.append(release)
+        if release.prisoner.visibility != Visibility.PUBLIC:
+            hidden.append(release.prisoner)
+    hidden += event.concessions.exclude(visibility=Visibility.PUBLIC).prefetch_related("sources")
+    return [(record, services.publication_problems(record)) for record in hidden]
+
+
+def describe_hidden(hidden):
+    """The list of `hidden_with()` in words, for the editor."""
+    return "; ".join(
+        f"{record._meta.verbose_name} “{record}”"
+        + (f" ({', '.join(str(problem) for problem in problems)})" if problems else "")
+        for record, problems in hidden
+    )
+
+
+def publish_hidden(event, *, user):
+    """Publish, with `event`, every record `hidden_with(event)` lists; all or nothing."""
+    with transaction.atomic():
+        for record, problems in hidden_with(event):
+            if problems:
+                raise ValidationError(
+                    _("“%(record)s” cannot be published: %(problems)s."),
+                    params={"record": record, "problems": "; ".join(map(str, problems))},
+                )
+            record.visibility = Visibility.PUBLIC
+            services.save_record(
+                record,
+                user=user,
+                seen_version=record.version,
+                update_fields=["visibility", "updated_at"],
+            )

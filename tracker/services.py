@@ -1,0 +1,188 @@
+"""Writes that every path takes: the admin's forms, inline rows and actions, and history restore.
+
+The importer writes in bulk (tracker.imports) and keeps the same rules: it writes the next
+`version` of every record it changes, and calls `check_publishable` before it publishes.
+
+Two rules live here:
+- **No lost update.** A writer says which `version` of a record it saw; `check_current` locks
+  the row and refuses the write when someone saved the record since, saying who and what.
+- **Publishing needs a source.** Every public fact cites where it comes from.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tracker.models import Visibility
+
+
+class StaleRecord(ValidationError):
+    """The record changed since the writer saw it. `current` is the record as it is now."""
+
+    def __init__(self, message, *, current):
+        super().__init__(message, code="stale")
+        self.current = current
+
+
+def changes_since(record, seen_version):
+    """What was saved to `record` after `seen_version`: [(who, when, [field labels])], oldest first.
+
+    Read from the audit history; an entry whose author is unknown (a command, a fixture) says
+    "someone".
+    """
+    history = getattr(record, "history", None)
+    if history is None:
+        return []
+    entries = list(
+        history.filter(version__gt=seen_version or 0)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    changes = []
+    for entry in entries:
+        previous = entry.prev_record
+        if previous is None:
+            fields = []
+        else:
+            delta = entry.diff_against(previous, foreign_keys_are_objs=False)
+            fields = [
+                str(record._meta.get_field(change.field).verbose_name)
+                for change in delta.changes
+                if change.field != "version"
+            ]
+        who = entry.history_user.get_username() if entry.history_user else _("someone")
+        changes.append((who, entry.history_date, fields))
+    return changes
+
+
+def describe_changes(record, seen_version):
+    """One sentence a change since `seen_version`: "Boris saved it on 27 Nov 2026, 10:02
+    (visibility, sentence)."."""
+    sentences = []
+    for who, when, fields in changes_since(record, seen_version):
+        when = formats.date_format(when, "DATETIME_FORMAT")
+        changed = f" ({', '.join(fields)})" if fields else ""
+        sentences.append(
+            _("%(who)s saved it on %(when)s%(changed)s.")
+            % {"who": who, "when": when, "changed": changed}
+        )
+    return " ".join(sentences)
+
+
+def check_current(record, seen_version):
+    """Lock `record`'s row until the transaction ends and return it as stored, or raise
+    StaleRecord when it was saved, or deleted, after the writer saw `seen_version`."""
+    model = type(record)
+    current = model._default_manager.select_for_update().filter(pk=record.pk).first()
+    if current is None:
+        raise StaleRecord(
+            _("This record was deleted after you opened it. Nothing was saved."), current=None
+        )
+    if seen_version is None or current.version != seen_version:
+        changes = describe_changes(current, seen_version) if seen_version else ""
+        raise StaleRecord(
+            " ".join(
+                part
+                for part in (
+                    _("This record changed after you opened it, so nothing was saved."),
+                    changes,
+                    _(
+                        "Your entries are kept below: check them against the record as it is "
+                        "now (open it in a new tab), then save again."
+                    ),
+                )
+                if part
+            ),
+            current=current,
+        )
+    return current
+
+
+def publication_problems(record, *, sources=None):
+    """Why `record` may not be public, in plain words; empty when it may.
+
+    `sources`: the sources it will cite, when a form is about to change them; by default, those
+    stored. Records without a `sources` field (countries) need none.
+    """
+    if not any(field.name == "sources" for field in record._meta.many_to_many):
+        return []
+    if sources is None:
+        sources = record.sources.all() if record.pk else []
+    if not any(True for _source in sources):
+        return [_("it cites no source: add at least one before publishing")]
+    return []
+
+
+def becomes_public(record, stored):
+    """Whether saving `record` over `stored` (None: a new record) publishes it."""
+    public = getattr(record, "visibility", None) == Visibility.PUBLIC
+    return public and getattr(stored, "visibility", None) != Visibility.PUBLIC
+
+
+def check_publishable(record, *, sources=None):
+    problems = publication_problems(record, sources=sources)
+    if problems:
+        raise ValidationError(
+            _("This record cannot be public: %(problems)s."),
+            params={"problems": "; ".join(problems)},
+            code="unpublishable",
+        )
+
+
+def save_record(record, *, user, seen_version=None, update_fields=None, sources=None):
+    """Save `record` as the next version, refusing if it changed since `seen_version`.
+
+    For a new record `seen_version` is ignored. A record that becomes public must be
+    publishable, with `sources` when a form is about to change them (see
+    `publication_problems`). The history entry names `user`.
+    """
+    with transaction.atomic():
+        stored = None
+        if record.pk is not None and not record._state.adding:
+            stored = check_current(record, seen_version)
+            record.version = stored.version + 1
+            if update_fields is not None:
+                update_fields = {*update_fields, "version"}
+        if becomes_public(record, stored):
+            check_publishable(record, sources=sources)
+        record._history_user = user
+        record.save(update_fields=update_fields)
+    return record
+
+
+def set_visibility(records, visibility, *, user, seen_versions):
+    """Publish or restrict each record, each in its own check: the records it did (a list) and
+    the ones it refused, with the reason ({record: message}).
+
+    `seen_versions`: {pk: version} as the editor saw them; a record changed since is refused.
+    """
+    done, refused = [], {}
+    for record in records:
+        if record.visibility == visibility:
+            continue
+        record.visibility = visibility
+        try:
+            save_record(
+                record,
+                user=user,
+                seen_version=seen_versions.get(record.pk, record.version),
+                update_fields=["visibility", "updated_at"],
+            )
+        except ValidationError as error:
+            refused[record] = " ".join(error.messages)
+        else:
+            done.append(record)
+    return done, refused
+
+
+def refused_message(refused):
+    return ngettext(
+        "%(count)d record was not changed: %(reasons)s",
+        "%(count)d records were not changed: %(reasons)s",
+        len(refused),
+    ) % {
+        "count": len(refused),
+        "reasons": " ".join(f"“{record}”: {reason}" for record, reason in refused.items()),
+    }
