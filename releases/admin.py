@@ -81,6 +81,8 @@ class ReleaseEventAdminForm(VersionedModelForm):
             self.fields["hidden_records"].help_text = _(
                 "Publishing this release would leave hidden: %(hidden)s."
             ) % {"hidden": services.describe_hidden(self.hidden)}
+        else:
+            self.fields["hidden_records"].widget = forms.HiddenInput()
 
     def clean(self):
         cleaned = super().clean()
@@ -198,7 +200,7 @@ class ReleaseEventAdmin(PublishableAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if not self.has_publish_permission(request):
+        if obj is None or obj.is_public or not self.has_publish_permission(request):
             return fieldsets
         return [
             (name, {**options, "fields": [*options["fields"], "hidden_records"]})
