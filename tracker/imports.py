@@ -135,9 +135,13 @@ def check_size(size):
     """ImportFailed if a file of `size` bytes is over the limit (settings.IMPORT_MAX_BYTES)."""
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportFailed(
-            f"The file is {size / 2**20:.1f} MB; the limit is "
-            f"{settings.IMPORT_MAX_BYTES / 2**20:.0f} MB (DJANGO_IMPORT_MAX_MB). Nothing was read."
+            f"The file is {_size(size)}; the limit is {_size(settings.IMPORT_MAX_BYTES)} "
+            "(DJANGO_IMPORT_MAX_MB). Nothing was read."
         )
+
+
+def _size(size):
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def read_fixture(raw):
