@@ -439,7 +439,9 @@ class _Import:
         imported = ImportedRecord(label, formatted, "created", kept_visibility=kept_visibility)
         if existing is None:
             self.report.fingerprint[tag] = "new"
-            if self.check_duplicates and hasattr(instance, "possible_duplicates"):
+            # Only people stored before the import can be duplicated (self.stored: see above).
+            duplicable = self.check_duplicates and self.stored[model]
+            if duplicable and hasattr(instance, "possible_duplicates"):
                 self.new_people.append((formatted, instance))
         else:
             pending.stored = self.snapshot(existing)
