@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 EVENT = "belarus-release-2025-12-13"
 
 
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    """Each test's pending uploads in a folder of its own."""
-    settings.IMPORT_DIR = tmp_path / "imports"
-    return settings.IMPORT_DIR
-
-
 def seed_copy():
     return copy.deepcopy(SEED)
 
