@@ -41,8 +41,9 @@ browser-tools: $(AXE) chromium
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 
+# The seed goes only into an empty database: a restart never overwrites what editors changed.
 seed: migrate
-	DJANGO_DEBUG=1 $(BIN)/python manage.py loaddata december_2025
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_seed
 
 run: seed
 	@echo

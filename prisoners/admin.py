@@ -6,11 +6,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from prisoners.duplicates import possible_duplicates
 from prisoners.models import Prisoner, PrisonerCount
 from tracker.admin import PublishableAdmin, VersionedAdminMixin, VersionedModelForm
 from tracker.models import Country
-
-MAX_POSSIBLE_DUPLICATES = 10
 
 
 class PrisonerAdminForm(VersionedModelForm):
@@ -27,16 +26,11 @@ class PrisonerAdminForm(VersionedModelForm):
         fields = ["name", "name_native", "other_names"]  # the admin adds its fieldsets
 
     def possible_duplicates(self):
-        spellings = [
+        return possible_duplicates(
             self.cleaned_data.get("name", ""),
             self.cleaned_data.get("name_native", ""),
-            *self.cleaned_data.get("other_names", "").splitlines(),
-        ]
-        matches = {}
-        for spelling in filter(str.strip, spellings):
-            for person in Prisoner.objects.search(spelling)[:MAX_POSSIBLE_DUPLICATES]:
-                matches.setdefault(person.pk, person)
-        return list(matches.values())[:MAX_POSSIBLE_DUPLICATES]
+            self.cleaned_data.get("other_names", ""),
+        )
 
     def clean(self):
         cleaned = super().clean()

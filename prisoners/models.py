@@ -187,6 +187,13 @@ class Prisoner(Publishable):
     def build_search_key(self):
         return search.search_key(self.name, self.name_native, self.other_names)
 
+    def possible_duplicates(self):
+        """People already recorded under a similar name. tracker.imports, which imports no app,
+        finds this hook on the model to list possible duplicates in an import's preview."""
+        from prisoners.duplicates import possible_duplicates  # which imports this module
+
+        return possible_duplicates(self.name, self.name_native, self.other_names, self.pk)
+
 
 @receiver(pre_save, sender=Prisoner)
 def keep_search_key_current(sender, instance, **kwargs):

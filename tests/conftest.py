@@ -17,6 +17,13 @@ _sequence = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Uploads pending between an import's preview and confirmation: a folder per test."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    return settings.IMPORT_DIR
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Cached figures (tracker.figures) must not outlive the test database they came from."""
     cache.clear()

@@ -3,6 +3,8 @@
 import datetime
 import gzip
 import json
+import os
+import stat
 
 import pytest
 from django.contrib.auth.models import Group
@@ -123,3 +125,14 @@ def test_a_backup_keeps_times_to_the_microsecond():
     written = json.loads(json.dumps({"at": moment}, cls=ExactJSONEncoder))["at"]
     assert written == "2026-11-23T14:56:17.000123Z"
     assert parse_datetime(written) == moment
+
+
+@pytest.mark.parametrize("name", ["backup.json", "backup.json.gz", "backup.json.xz"])
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, seed, name):
+    """It holds password hashes, 2FA secrets and internal notes: 0600 from its creation, even
+    where a file of that name was readable by everyone."""
+    path = tmp_path / name
+    path.write_text("an older copy")
+    path.chmod(0o644)
+    call_command("backup_data", str(path), verbosity=0)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -1,17 +1,24 @@
-"""Random and hostile query strings against every public URL: never a server error (5xx).
+"""Random and hostile query strings against every public URL, and random fixtures against the
+import (admin and command): never a server error (5xx) nor a traceback.
 
 Downloads stream, so a failure would surface only while the body is read, after a 200 went out:
 the test reads every body to the end.
 """
 
+import copy
+import json
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from prisoners.models import Prisoner
-from releases.models import ReleaseEvent
+from releases.models import Release, ReleaseEvent
+from tracker.models import Source
 
 PUBLIC_URLS = [
     "/",
@@ -132,3 +139,87 @@ def test_no_query_string_makes_a_public_page_fail(client, public_urls, index, qu
     if response.streaming:
         b"".join(response.streaming_content)
     assert response.status_code < 500
+
+
+# --- Imports: any file, through the admin or the command, is imported or refused with a message.
+
+IMPORT_SEED = json.loads((django_settings.BASE_DIR / "fixtures" / "december_2025.json").read_text())
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(min_value=10**30, max_value=10**40),
+        st.floats(allow_nan=False),
+        st.text(max_size=20),
+        st.sampled_from(["", "2025-12-13", "BY", "XX", "public", "restricted", "\x00"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def mutated_fixtures(draw):
+    """The seed with a few values replaced by any JSON: a date, a key, a model name, a record."""
+    records = copy.deepcopy(IMPORT_SEED)
+    indexes = st.integers(min_value=0, max_value=len(records) - 1)
+    for index in draw(st.lists(indexes, min_size=1, max_size=3, unique=True)):
+        record = records[index]
+        target = draw(st.sampled_from(["field", "field", "field", "model", "fields", "record"]))
+        if target == "field":
+            name = draw(st.sampled_from(sorted(record["fields"])))
+            record["fields"][name] = draw(json_values)
+        elif target == "record":
+            records[index] = draw(json_values)
+        else:
+            record[target] = draw(json_values)
+    return records
+
+
+def _records_state():
+    return [
+        sorted(map(str, model.objects.values_list()))
+        for model in (Prisoner, ReleaseEvent, Source, Release)
+    ]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(records=mutated_fixtures())
+def test_no_fixture_makes_the_admin_import_fail(editor, records):
+    before = _records_state()
+    response = editor.post(
+        "/admin/import/",
+        {"fixture": SimpleUploadedFile("f.json", json.dumps(records).encode())},
+    )
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "Nothing was changed." in response.text
+        assert _records_state() == before
+    else:
+        assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(records=mutated_fixtures())
+def test_no_fixture_makes_the_import_command_fail(tmp_path, records):
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(records))
+    before = _records_state()
+    try:
+        call_command("import_fixture", str(path), verbosity=0)
+    except CommandError as error:
+        assert "Nothing was changed." in str(error)
+        assert _records_state() == before

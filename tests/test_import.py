@@ -48,7 +48,7 @@ def test_an_editor_previews_then_confirms_an_import(editor):
     assert state() == before  # nothing changed yet
 
     done = editor.post("/admin/import/", {"confirm": "1"}, follow=True)
-    assert "Imported colleague.json: 13 created, 0 changed, 0 unchanged." in done.text
+    assert "Imported colleague.json: 13 created, 0 changed, 0 unchanged, 0 kept" in done.text
     event = ReleaseEvent.objects.get()
     assert event.reported_count == 123 and event.releases.count() == 4
     # New records wait for review, and the history says who imported them.
@@ -174,7 +174,7 @@ def test_a_reimport_writes_only_changes_and_keeps_what_the_file_leaves_out(seed,
 def test_the_command_imports_with_a_progress_bar(tmp_path, capsys):
     path = tmp_path / "seed.json"
     path.write_text(json.dumps(SEED))
-    call_command("import_fixture", str(path), "--restrict-new")
+    call_command("import_fixture", str(path))
     out, err = capsys.readouterr()
     assert "13 created, 0 changed, 0 unchanged" in out
     assert "[##############################] 13/13" in err

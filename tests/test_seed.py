@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
@@ -119,3 +120,16 @@ def test_what_the_sources_do_not_say_stays_blank(seed):
     for person in Prisoner.objects.all():
         assert person.detained_on is None
         assert person.charges == "" and person.sentence == ""
+
+
+def test_make_run_loads_the_seed_only_into_an_empty_database(db, capsys):
+    call_command("load_seed")
+    assert "loaded the seed" in capsys.readouterr().out
+    event = ReleaseEvent.objects.get()
+    event.reported_count = 124
+    event.visibility = "restricted"
+    event.save()
+    call_command("load_seed")
+    assert "the seed was not loaded, and nothing was changed" in capsys.readouterr().out
+    event.refresh_from_db()
+    assert (event.reported_count, event.visibility) == (124, "restricted")

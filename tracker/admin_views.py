@@ -1,10 +1,20 @@
-"""The admin's fixture import: upload, preview what would change, confirm."""
+"""The admin's fixture import: upload, preview what would change, confirm or cancel.
 
+Between the preview and the confirmation the upload waits in this site's private folder
+(settings.IMPORT_DIR, mode 0700, files 0600), with the fingerprint of what the preview read:
+the confirmation applies exactly what the preview showed, or refuses if the database changed
+since. Pending uploads are removed on confirm and cancel; ones left over (the editor walked
+away) are removed after settings.IMPORT_PENDING_HOURS by the next upload or by
+`manage.py clean_imports`.
+"""
+
+import json
+import os
 import secrets
-import tempfile
-from pathlib import Path
+import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -12,11 +22,47 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from tracker.imports import ImportFailed, import_fixture, read_fixture
+from tracker.imports import ImportFailed, PreviewOutdated, check_size, import_fixture, read_fixture
 
-PENDING_DIR = Path(tempfile.gettempdir()) / "tracker-imports"
 SESSION_KEY = "pending_import"
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def pending_dir():
+    """The private folder of pending uploads, made (mode 0700) if need be."""
+    settings.IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return settings.IMPORT_DIR
+
+
+def write_private(path, data):
+    """Write `data` to a new file that only this site's user can read, from its creation."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+
+
+def pending_paths(token):
+    """The uploaded file and the preview's fingerprint of a pending import."""
+    folder = pending_dir()
+    return folder / f"{token}.json", folder / f"{token}.fingerprint.json"
+
+
+def discard(token):
+    for path in pending_paths(token):
+        path.unlink(missing_ok=True)
+
+
+def remove_stale_imports():
+    """Remove pending uploads older than settings.IMPORT_PENDING_HOURS; return how many files."""
+    limit = time.time() - settings.IMPORT_PENDING_HOURS * 3600
+    removed = 0
+    for path in pending_dir().glob("*.json"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by another process
+            pass
+    return removed
 
 
 class ImportUploadForm(forms.Form):
@@ -29,11 +75,22 @@ class ImportUploadForm(forms.Form):
         required=False,
         initial=True,
     )
+    apply_visibility = forms.BooleanField(
+        label=_("Apply the file's visibility to existing records"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Off: records already here keep their visibility, whatever the file says (every "
+            "download says “public”). On: the file may publish or restrict them."
+        ),
+    )
 
     def clean_fixture(self):
         upload = self.cleaned_data["fixture"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 200 MB; use the command."))
+        try:
+            check_size(upload.size)
+        except ImportFailed as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
@@ -62,56 +119,89 @@ class ImportFixtureView(View):
     def post(self, request):
         if "confirm" in request.POST:
             return self.confirm(request)
+        if "cancel" in request.POST:
+            return self.cancel(request)
+        remove_stale_imports()
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, status=400, form=form)
         raw = form.cleaned_data["fixture"].read()
-        restrict_new = form.cleaned_data["restrict_new"]
+        options = {
+            "restrict_new": form.cleaned_data["restrict_new"],
+            "apply_visibility": form.cleaned_data["apply_visibility"],
+        }
         try:
             report = import_fixture(
-                read_fixture(raw), user=request.user, dry_run=True, restrict_new=restrict_new
+                read_fixture(raw), user=request.user, dry_run=True, check_duplicates=True, **options
             )
         except ImportFailed as error:
             return self.render(request, status=400, form=form, error=str(error))
+        previous = request.session.get(SESSION_KEY)
+        if previous:  # a preview replaces the one before it
+            discard(previous["token"])
         token = secrets.token_hex(16)
-        PENDING_DIR.mkdir(mode=0o700, exist_ok=True)
-        (PENDING_DIR / f"{token}.json").write_bytes(raw)
+        upload_path, fingerprint_path = pending_paths(token)
+        write_private(upload_path, raw)
+        write_private(fingerprint_path, json.dumps(report.fingerprint).encode())
         request.session[SESSION_KEY] = {
             "token": token,
             "name": form.cleaned_data["fixture"].name,
-            "restrict_new": restrict_new,
+            **options,
         }
         return self.render(
-            request,
-            report=report,
-            filename=form.cleaned_data["fixture"].name,
-            restrict_new=restrict_new,
+            request, report=report, filename=form.cleaned_data["fixture"].name, **options
         )
 
-    def confirm(self, request):
+    def pending(self, request):
+        """The pending import of this session and its files, or (None, None, None)."""
         pending = request.session.pop(SESSION_KEY, None)
-        path = PENDING_DIR / f"{pending['token']}.json" if pending else None
-        if path is None or not path.exists():
+        if not pending:
+            return None, None, None
+        upload_path, fingerprint_path = pending_paths(pending["token"])
+        if not (upload_path.exists() and fingerprint_path.exists()):
+            discard(pending["token"])
+            return None, None, None
+        return pending, upload_path, fingerprint_path
+
+    def confirm(self, request):
+        pending, upload_path, fingerprint_path = self.pending(request)
+        if pending is None:
             messages.error(request, _("Nothing is waiting to be imported. Upload the file again."))
             return redirect("admin-import")
         try:
             report = import_fixture(
-                read_fixture(path.read_bytes()),
+                read_fixture(upload_path.read_bytes()),
                 user=request.user,
                 restrict_new=pending["restrict_new"],
+                apply_visibility=pending["apply_visibility"],
+                take_file_version=request.POST.getlist("take_file_version"),
+                expected_fingerprint=json.loads(fingerprint_path.read_bytes()),
             )
+        except PreviewOutdated as error:
+            return self.render(request, status=409, form=ImportUploadForm(), error=str(error))
         except ImportFailed as error:
             return self.render(request, status=400, form=ImportUploadForm(), error=str(error))
         finally:
-            path.unlink(missing_ok=True)
+            discard(pending["token"])
         messages.success(
             request,
-            _("Imported %(name)s: %(created)d created, %(changed)d changed, %(same)d unchanged.")
+            _(
+                "Imported %(name)s: %(created)d created, %(changed)d changed, %(same)d unchanged, "
+                "%(kept)d kept as they are here."
+            )
             % {
                 "name": pending["name"],
                 "created": report.count("created"),
                 "changed": report.count("changed"),
                 "same": report.count("unchanged"),
+                "kept": report.count("kept"),
             },
         )
         return redirect("admin:index")
+
+    def cancel(self, request):
+        pending, _upload, _fingerprint = self.pending(request)
+        if pending is not None:
+            discard(pending["token"])
+            messages.info(request, _("Import cancelled: nothing was changed."))
+        return redirect("admin-import")

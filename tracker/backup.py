@@ -18,6 +18,7 @@ import datetime
 import gzip
 import json
 import lzma
+import os
 from contextlib import contextmanager
 from itertools import islice
 
@@ -52,8 +53,16 @@ def backed_up_models():
 
 
 def open_backup(path, mode):
-    """The file at `path`, text mode, compressed as its extension says (.gz, .bz2, .xz)."""
+    """The file at `path`, text mode, compressed as its extension says (.gz, .bz2, .xz).
+
+    A file opened for writing is created readable by its owner only (0600) before anything is
+    written to it: a backup holds password hashes, 2FA secrets and confidential cases, and a
+    chmod afterwards would leave a moment in which anyone on the host could open it.
+    """
     opener = COMPRESSION.get(path.suffix, open)
+    if mode == "w":
+        path.unlink(missing_ok=True)  # an existing file would keep its own mode
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     return opener(path, mode + "t", encoding="utf-8")
 
 

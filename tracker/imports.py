@@ -21,13 +21,27 @@ than a dozen per record (as `loaddata` does):
    validation says why in the usual words.
 `pre_save` receivers run as for `save()` (they keep derived fields current); `post_save` and
 `m2m_changed` do not: the history is written here, and cached figures are refreshed once.
+
+An import never publishes, restricts or reverts without the editor saying so:
+- a stored record keeps its visibility whatever the file says (every download says "public"),
+  unless `apply_visibility`; new records are restricted unless `restrict_new` is off;
+- a stored record changed here after the file's own `updated_at` for it is a conflict: it is
+  kept as it is here unless the editor takes the file's version of it;
+- the preview's fingerprint (what it read of each stored record, and the keys it would create)
+  is checked again on confirmation, so that a confirmation applies exactly what was previewed.
+Fields the site sets (`SITE_FIELDS`) are never taken from a file. A model with a `version`
+field (a lost-update counter) gets version 1 for a new record and the stored version + 1 for
+an updated one; the import itself never compares it.
 """
 
+import hashlib
+import inspect
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
@@ -38,26 +52,63 @@ from simple_history.models import HistoricalRecords
 from tracker.figures import invalidate
 
 IMPORTABLE_APPS = ("tracker", "prisoners", "releases")
-# Fields the import sets itself, or that follow from others: never reported as changes.
-UNCOMPARED_FIELDS = {"created_at", "updated_at", "search_key"}
+# Fields the site sets itself, or that follow from others: never read from a file (a file may
+# carry them, as downloads do) and never reported as changes.
+SITE_FIELDS = {"created_at", "updated_at", "search_key", "version"}
 BATCH_SIZE = 1000
+# Each possible duplicate is a name search; past this many new people the preview says so.
+MAX_DUPLICATE_CHECKS = 1000
+# Python's own errors on values of the wrong shape (a dict for a date, a list for a number).
+MALFORMED = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError)
 
 
 class ImportFailed(Exception):
     """The file cannot be imported; the message says where and why, in plain words."""
 
 
+class PreviewOutdated(ImportFailed):
+    """The database changed between the preview and the confirmation."""
+
+
+@dataclass
+class Conflict:
+    """A stored record changed here after the file's version of it: (field, here, in the file)."""
+
+    tag: str  # "label key": how the editor chooses the file's version of this record
+    fields: list
+    taken: bool  # True: the file's version is written; False: the record stays as it is here
+
+
 @dataclass
 class ImportedRecord:
     label: str
     key: str
-    action: str  # "created", "changed" or "unchanged"
+    action: str  # "created", "changed", "unchanged" or "kept" (a conflict, kept as it is here)
     changed_fields: list = field(default_factory=list)
+    conflict: Conflict = None
+    kept_visibility: tuple = None  # (here, in the file) when the file's visibility is not applied
+
+    @property
+    def tag(self):
+        return f"{self.label} {self.key}"
 
 
 @dataclass
 class ImportReport:
     records: list = field(default_factory=list)
+    # {"label key": what the preview read of it}: compared again when the import is confirmed
+    fingerprint: dict = field(default_factory=dict)
+    # [(new person's key, name, [possible duplicates])]
+    possible_duplicates: list = field(default_factory=list)
+    unchecked_duplicates: int = 0
+
+    @property
+    def conflicts(self):
+        return [record for record in self.records if record.conflict]
+
+    @property
+    def kept_visibility(self):
+        return [record for record in self.records if record.kept_visibility]
 
     def count(self, action):
         return sum(1 for record in self.records if record.action == action)
@@ -80,8 +131,22 @@ def importable_models():
     }
 
 
+def check_size(size):
+    """ImportFailed if a file of `size` bytes is over the limit (settings.IMPORT_MAX_BYTES)."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFailed(
+            f"The file is {_size(size)}; the limit is {_size(settings.IMPORT_MAX_BYTES)} "
+            "(DJANGO_IMPORT_MAX_MB). Nothing was read."
+        )
+
+
+def _size(size):
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
+
+
 def read_fixture(raw):
     """The records of a fixture file's bytes or text, or ImportFailed saying what is wrong."""
+    check_size(len(raw))
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
@@ -93,8 +158,17 @@ def read_fixture(raw):
         raise ImportFailed(
             f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
         ) from error
+    except RecursionError:
+        raise ImportFailed("The file is not a fixture: its values are nested too deeply.") from None
+    except ValueError as error:  # a number of more than 4,300 digits
+        raise ImportFailed(f"The file cannot be read: {error}.") from None
     if not isinstance(records, list):
         raise ImportFailed("The file is not a fixture: it should be a JSON list of records.")
+    if len(records) > settings.IMPORT_MAX_RECORDS:
+        raise ImportFailed(
+            f"The file holds {len(records):,} records; the limit is "
+            f"{settings.IMPORT_MAX_RECORDS:,} (DJANGO_IMPORT_MAX_RECORDS). Split it."
+        )
     return records
 
 
@@ -109,13 +183,67 @@ def _describe(index, record):
         ),
         "",
     )
-    return f"Record {index} ({label}{f' “{name}”' if name else ''})"
+    return f"Record {index} ({str(label)[:100]}{f' “{name[:100]}”' if name else ''})"
 
 
 def _format_key(value):
     if not isinstance(value, list | tuple):
         return str(value)
     return " / ".join("undated" if part is None else str(part) for part in value)
+
+
+def _is_key(value):
+    """A natural key (a list of plain values) or a primary key: what a reference may be."""
+    plain = str | int | float | None
+    if isinstance(value, list):
+        return bool(value) and all(
+            isinstance(part, plain) and not isinstance(part, bool) for part in value
+        )
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _missing_key_fields(model, instance):
+    """The names of the fields the model's natural key is made of that have no value, going by
+    the parameters of `get_by_natural_key` (a country's code, `country_code`, is `country`)."""
+    names = inspect.signature(model._default_manager.get_by_natural_key).parameters
+    missing = []
+    for name in names:
+        for candidate in (name, name.split("_")[0]):
+            try:
+                model_field = model._meta.get_field(candidate)
+            except FieldDoesNotExist:
+                continue
+            if getattr(instance, model_field.attname, None) in (None, ""):
+                missing.append(model_field.name)
+            break
+    return missing
+
+
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+def _shown(model_field, value):
+    """A compared value as the preview shows it: related records by name, not by id."""
+    if value is None or value == "" or value == set():
+        return "(empty)"
+    if model_field.is_relation:
+        ids = value if isinstance(value, set) else {value}
+        related = model_field.related_model._default_manager.filter(pk__in=ids)
+        return ", ".join(sorted(str(record) for record in related))
+    return str(value)
+
+
+def _fingerprint_value(instance, snapshot):
+    """What the preview read of a stored record: when it last changed, or all its values."""
+    updated_at = getattr(instance, "updated_at", None)
+    if updated_at is not None:
+        return updated_at.isoformat()
+    values = sorted(
+        (name, sorted(value) if isinstance(value, set) else value)
+        for name, value in snapshot.items()
+    )
+    return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
 def _problems(error):
@@ -182,26 +310,44 @@ def _history_model(model):
 
 
 class _Import:
-    def __init__(self, *, user, restrict_new):
+    def __init__(
+        self,
+        *,
+        user,
+        restrict_new,
+        apply_visibility=False,
+        take_file_version=(),
+        overwrite_newer=False,
+        check_duplicates=False,
+    ):
         self.models = importable_models()
         self.user, self.restrict_new = user, restrict_new
+        self.apply_visibility, self.overwrite_newer = apply_visibility, overwrite_newer
+        self.take_file_version = set(take_file_version)
+        self.check_duplicates = check_duplicates
         self.report = ImportReport()
         self.keys = defaultdict(dict)  # model -> {natural key: _Reference}
         self.pending = defaultdict(dict)  # model -> {natural key: _Pending}, in file order
         self.stored = {}  # model -> whether its table held records before the import
+        self.new_people = []  # (key, instance) of new records that may duplicate stored ones
 
     # --- Pass 1: read, resolve, validate, compare -----------------------------------------
 
     def reference(self, model, key, where, field):
         """The record of `model` with natural key `key` (or primary key, if not a list),
         earlier in the file or stored."""
+        if not _is_key(key):
+            raise ImportFailed(
+                f"{where}: {field.verbose_name} should be the key of a {model._meta.verbose_name} "
+                f'(a list such as ["BY"]), not {type(key).__name__} {str(key)[:50]}.'
+            )
         natural = isinstance(key, list)
         memo = tuple(key) if natural else ("pk", key)
         if memo not in self.keys[model]:
             manager = model._default_manager
             try:
                 stored = manager.get_by_natural_key(*key) if natural else manager.get(pk=key)
-            except (ObjectDoesNotExist, TypeError, ValueError, ValidationError):
+            except (ObjectDoesNotExist, *MALFORMED, ValidationError):
                 raise ImportFailed(
                     f"{where}: {field.verbose_name} refers to "
                     f"{model._meta.verbose_name} “{_format_key(key)}”, which is neither "
@@ -212,26 +358,62 @@ class _Import:
 
     def read(self, index, record):
         where = _describe(index, record)
+        try:
+            return self.read_record(where, record)
+        except MALFORMED as error:
+            # Caught per record, so that the message names it: a value of a shape no field
+            # expects (a list for a date, a dict for a name) or too deeply nested.
+            problem = "values nested too deeply" if isinstance(error, RecursionError) else error
+            raise ImportFailed(f"{where} cannot be read: {problem}.") from None
+
+    def read_record(self, where, record):
         if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
             raise ImportFailed(f"{where} is not a fixture record: it needs “model” and “fields”.")
         label = str(record.get("model", "")).lower()
         model = self.models.get(label)
         if model is None:
             known = ", ".join(sorted(self.models))
-            raise ImportFailed(f"{where}: unknown model “{label}”. The file may hold: {known}.")
+            raise ImportFailed(
+                f"{where}: unknown model “{label[:100]}”. The file may hold: {known}."
+            )
         values = record["fields"]  # a numeric "pk" is never trusted
         instance, references, links = self.build(model, values, where)
-
-        key = tuple(instance.natural_key())
-        earlier = self.pending[model].get(key)
+        key = self.natural_key(model, instance, where)
+        if key in self.pending[model]:
+            raise ImportFailed(
+                f"{self.pending[model][key].where} and {_lower_first(where)} are both "
+                f"{model._meta.verbose_name} “{_format_key(key)}”: a file may hold a record "
+                "only once. Remove one of them."
+            )
         existing = self.stored_record(model, key)
+        kept_visibility = None
         if existing is not None:
-            # Fields the file leaves out (a download has no internal notes) keep their values.
+            # Fields the file leaves out (a download has no internal notes) keep their values,
+            # required foreign keys included; so do the fields the site sets.
             for model_field in model._meta.concrete_fields:
-                if model_field.name not in values:
+                if model_field.name not in values or model_field.name in SITE_FIELDS:
                     setattr(instance, model_field.attname, getattr(existing, model_field.attname))
-        elif self.restrict_new and hasattr(instance, "visibility"):
-            instance.visibility = "restricted"
+            if (
+                hasattr(instance, "visibility")
+                and not self.apply_visibility
+                and instance.visibility != existing.visibility
+            ):
+                kept_visibility = (existing.visibility, instance.visibility)
+                instance.visibility = existing.visibility
+        else:
+            if self.restrict_new and hasattr(instance, "visibility"):
+                instance.visibility = "restricted"
+            if hasattr(instance, "version"):
+                instance.version = 1
+        missing = [
+            f.name
+            for f in _relation_fields(model)
+            if not f.null and f not in references and getattr(instance, f.attname) is None
+        ]
+        if missing:
+            raise ImportFailed(
+                f"{where}: " + "; ".join(f"{name}: This field cannot be null." for name in missing)
+            )
         try:
             # References are resolved above; uniqueness and constraints are the database's.
             instance.full_clean(
@@ -241,7 +423,7 @@ class _Import:
             )
         except ValidationError as error:
             raise ImportFailed(f"{where}: {_problems(error)}") from None
-        cleaned_key = tuple(instance.natural_key())  # clean() may have made a slug
+        cleaned_key = self.natural_key(model, instance, where)  # clean() may have made a slug
         instance._state.fields_cache.clear()  # the _Reference stand-ins served natural_key()
         if cleaned_key != key:
             if cleaned_key in self.pending[model]:
@@ -250,42 +432,109 @@ class _Import:
                     f"{self.pending[model][cleaned_key].where}. Give it its own."
                 )
             key = cleaned_key
+        formatted = _format_key(list(key))
+        tag = f"{label} {formatted}"
 
         pending = _Pending(where, instance, references, links, _Reference(key))
-        if earlier is not None:  # the same record twice in the file: the later one wins
-            pending.reference, pending.stored = earlier.reference, earlier.stored
-            before = self.snapshot(earlier.instance, earlier.links)
+        imported = ImportedRecord(label, formatted, "created", kept_visibility=kept_visibility)
+        if existing is None:
+            self.report.fingerprint[tag] = "new"
+            # Only people stored before the import can be duplicated (self.stored: see above).
+            duplicable = self.check_duplicates and self.stored[model]
+            if duplicable and hasattr(instance, "possible_duplicates"):
+                self.new_people.append((formatted, instance))
         else:
-            pending.stored = None if existing is None else self.snapshot(existing)
-            before = pending.stored
-        if existing is not None:
+            pending.stored = self.snapshot(existing)
+            self.report.fingerprint[tag] = _fingerprint_value(existing, pending.stored)
             pending.reference.pk = instance.pk = existing.pk
+            imported.changed_fields = _differences(pending.stored, self.snapshot(instance, links))
+            imported.action = "changed" if imported.changed_fields else "unchanged"
+            imported.conflict = self.conflict(model, existing, values, imported, pending, where)
+            if imported.conflict and not imported.conflict.taken:
+                # Kept as it is here: nothing of the file's version is written.
+                pending.instance, pending.references, pending.links = existing, {}, {}
+                imported.action = "kept"
         self.keys[model][key] = pending.reference
         self.pending[model][key] = pending
+        return imported
 
-        formatted = _format_key(list(key))
-        if before is None:
-            return ImportedRecord(label, formatted, "created")
-        changed = _differences(before, self.snapshot(instance, links))
-        return ImportedRecord(label, formatted, "changed" if changed else "unchanged", changed)
+    def natural_key(self, model, instance, where):
+        try:
+            return tuple(instance.natural_key())
+        except MALFORMED:
+            missing = _missing_key_fields(model, instance)
+            raise ImportFailed(
+                f"{where}: its key cannot be made without "
+                + (" and ".join(missing) if missing else "all the fields of its key")
+                + f": a {model._meta.verbose_name} needs "
+                + ("them" if len(missing) > 1 else "it")
+                + " to be told apart from others."
+            ) from None
+
+    def conflict(self, model, existing, values, imported, pending, where):
+        """A Conflict if the stored record changed after the file's version of it (its
+        `updated_at`) and the file would change it; None otherwise."""
+        if not imported.changed_fields or "updated_at" not in values:
+            return None
+        stored_at = getattr(existing, "updated_at", None)
+        if stored_at is None:
+            return None
+        try:
+            file_at = model._meta.get_field("updated_at").to_python(values["updated_at"])
+        except ValidationError as error:
+            raise ImportFailed(f"{where}: updated_at: {_problems(error)}") from None
+        if file_at is None:
+            return None
+        if timezone.is_naive(file_at):
+            file_at = timezone.make_aware(file_at, timezone.get_default_timezone())
+        # Downloads write times to the millisecond: a record changed within the same
+        # millisecond as the file's version of it is that version.
+        if stored_at.replace(microsecond=stored_at.microsecond // 1000 * 1000) <= file_at:
+            return None
+        in_file = self.snapshot(pending.instance, pending.links)
+        fields = [
+            (
+                name,
+                _shown(model._meta.get_field(name), pending.stored[name]),
+                _shown(model._meta.get_field(name), in_file[name]),
+            )
+            for name in imported.changed_fields
+        ]
+        taken = self.overwrite_newer or imported.tag in self.take_file_version
+        return Conflict(imported.tag, fields, taken)
 
     def build(self, model, values, where):
         """An unsaved instance of the record, its foreign keys and its many-to-many links."""
         for name in values:
+            if name in SITE_FIELDS:
+                continue
             try:
                 model._meta.get_field(name)
             except FieldDoesNotExist as error:
-                raise ImportFailed(f"{where}: {error}") from None
+                raise ImportFailed(f"{where}: {str(error)[:200]}") from None
         instance, references, links = model(), {}, {}
         for model_field in model._meta.concrete_fields:
-            if model_field.primary_key or model_field.name not in values:
+            if (
+                model_field.primary_key
+                or model_field.name in SITE_FIELDS
+                or model_field.name not in values
+            ):
                 continue
             value = values[model_field.name]
             if not model_field.is_relation:
+                if isinstance(value, dict | list):
+                    raise ImportFailed(
+                        f"{where}: {model_field.name}: expected a single value, "
+                        f"not a {'list' if isinstance(value, list) else 'JSON object'}."
+                    )
                 try:
                     setattr(instance, model_field.attname, model_field.to_python(value))
                 except ValidationError as error:
                     raise ImportFailed(f"{where}: {model_field.name}: {_problems(error)}") from None
+                except MALFORMED:
+                    raise ImportFailed(
+                        f"{where}: {model_field.name}: “{str(value)[:50]}” is not a valid value."
+                    ) from None
             elif value is None:
                 setattr(instance, model_field.attname, None)
             else:
@@ -303,16 +552,16 @@ class _Import:
             links[model_field] = [
                 self.reference(model_field.related_model, key, where, model_field) for key in keys
             ]
-        missing = [
-            f.name
-            for f in _relation_fields(model)
-            if not f.null and f not in references and getattr(instance, f.attname) is None
-        ]
-        if missing:
-            raise ImportFailed(
-                f"{where}: " + "; ".join(f"{name}: This field cannot be null." for name in missing)
-            )
         return instance, references, links
+
+    def find_possible_duplicates(self):
+        """New people who may be people already stored under another spelling (the model's
+        `possible_duplicates()` hook), up to MAX_DUPLICATE_CHECKS of them."""
+        for key, instance in self.new_people[:MAX_DUPLICATE_CHECKS]:
+            matches = instance.possible_duplicates()
+            if matches:
+                self.report.possible_duplicates.append((key, str(instance), matches))
+        self.report.unchecked_duplicates = max(len(self.new_people) - MAX_DUPLICATE_CHECKS, 0)
 
     def stored_record(self, model, key):
         if model not in self.stored:
@@ -321,7 +570,7 @@ class _Import:
             return None
         try:
             return model._default_manager.get_by_natural_key(*key)
-        except ObjectDoesNotExist:
+        except (ObjectDoesNotExist, ValidationError):
             return None
 
     @staticmethod
@@ -330,7 +579,7 @@ class _Import:
         values = {
             model_field.name: model_field.value_from_object(instance)
             for model_field in instance._meta.concrete_fields
-            if not model_field.primary_key and model_field.name not in UNCOMPARED_FIELDS
+            if not model_field.primary_key and model_field.name not in SITE_FIELDS
         }
         for model_field in _link_fields(type(instance)):
             if links is None:
@@ -371,7 +620,7 @@ class _Import:
             try:
                 with transaction.atomic():
                     model._default_manager.bulk_create([pending.instance for pending in batch])
-            except DatabaseError:
+            except (DatabaseError, *MALFORMED):
                 self.write_one_by_one(batch, lambda instance: instance.save_base(raw=True))
             for pending in batch:
                 pending.reference.pk = pending.instance.pk
@@ -386,6 +635,8 @@ class _Import:
         for pending in records:
             if hasattr(pending.instance, "updated_at"):
                 pending.instance.updated_at = now
+            if hasattr(pending.instance, "version"):
+                pending.instance.version += 1  # from the stored record's version (read())
         for start in range(0, len(records), BATCH_SIZE):
             batch = records[start : start + BATCH_SIZE]
             try:
@@ -393,7 +644,7 @@ class _Import:
                     model._default_manager.bulk_update(
                         [pending.instance for pending in batch], names
                     )
-            except DatabaseError:
+            except (DatabaseError, *MALFORMED):
                 self.write_one_by_one(
                     batch, lambda instance: instance.save_base(raw=True, update_fields=names)
                 )
@@ -406,7 +657,7 @@ class _Import:
             try:
                 with transaction.atomic():
                     write(pending.instance)
-            except DatabaseError as error:
+            except (DatabaseError, *MALFORMED) as error:
                 try:
                     pending.instance.validate_unique()
                     pending.instance.validate_constraints()
@@ -485,21 +736,63 @@ class _Import:
             )
 
 
-def import_fixture(records, *, user=None, dry_run=False, restrict_new=False, progress=None):
+def import_fixture(
+    records,
+    *,
+    user=None,
+    dry_run=False,
+    restrict_new=True,
+    apply_visibility=False,
+    take_file_version=(),
+    overwrite_newer=False,
+    expected_fingerprint=None,
+    check_duplicates=False,
+    progress=None,
+):
     """Import fixture records in one transaction; with `dry_run`, report and roll back.
 
-    `restrict_new` keeps new records restricted until an editor publishes them.
+    `restrict_new` keeps new records restricted until an editor publishes them;
+    `apply_visibility` gives stored records the file's visibility (otherwise they keep theirs).
+    A stored record changed here after the file's version of it is kept as it is here, unless
+    its tag ("label key") is in `take_file_version`, or `overwrite_newer`.
+    `expected_fingerprint`: the preview's `report.fingerprint`; if the database no longer reads
+    the same, PreviewOutdated is raised and nothing is changed.
+    `check_duplicates` lists the new people who may be stored people under another spelling.
     `progress(done, total)` is called after each record is read.
     """
-    job = _Import(user=user, restrict_new=restrict_new)
+    job = _Import(
+        user=user,
+        restrict_new=restrict_new,
+        apply_visibility=apply_visibility,
+        take_file_version=take_file_version,
+        overwrite_newer=overwrite_newer,
+        check_duplicates=check_duplicates,
+    )
     with transaction.atomic():
         for index, record in enumerate(records, start=1):
             job.report.records.append(job.read(index, record))
             if progress:
                 progress(index, len(records))
+        if expected_fingerprint is not None:
+            check_fingerprint(expected_fingerprint, job.report.fingerprint)
+        job.find_possible_duplicates()
         job.write()
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
         invalidate()
     return job.report
+
+
+def check_fingerprint(expected, found):
+    """PreviewOutdated naming the records that read differently from the preview."""
+    changed = [
+        tag for tag in sorted(expected.keys() | found.keys()) if expected.get(tag) != found.get(tag)
+    ]
+    if changed:
+        names = ", ".join(f"“{tag}”" for tag in changed[:5])
+        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        raise PreviewOutdated(
+            f"{names}{more} changed since the preview; preview again to see what the import "
+            "would do now."
+        )

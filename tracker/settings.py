@@ -14,6 +14,10 @@ DJANGO_TRUSTED_PROXIES  reverse proxies in front of the site that append X-Forwa
 DJANGO_ADMIN_2FA_REQUIRED  "1": staff must log in with an authenticator code (default off)
 DJANGO_CACHE_DIR      folder of the cache that every server process on this host shares
                       (default var/cache)
+DJANGO_IMPORT_DIR     private folder where an uploaded fixture waits between preview and
+                      confirmation (default var/imports; created mode 0700, files 0600)
+DJANGO_IMPORT_MAX_MB  largest fixture an import accepts, admin or command (default 200)
+DJANGO_IMPORT_MAX_RECORDS  most records in one imported fixture (default 500000)
 """
 
 import datetime
@@ -169,6 +173,15 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Fixture imports (tracker.imports): limits for the admin upload and the command alike, and the
+# folder of this site where an upload waits between preview and confirmation. Pending uploads
+# are removed on confirm or cancel, and after IMPORT_PENDING_HOURS by the next upload or by
+# `manage.py clean_imports`.
+IMPORT_DIR = Path(os.environ.get("DJANGO_IMPORT_DIR", BASE_DIR / "var" / "imports"))
+IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_MB", "200")) * 1024 * 1024
+IMPORT_MAX_RECORDS = int(os.environ.get("DJANGO_IMPORT_MAX_RECORDS", "500000"))
+IMPORT_PENDING_HOURS = 24
 
 # Figures cached by tracker.figures must be one cache for every server process, so that a record
 # restricted in one process stops counting in all of them at once: files on this host. Several

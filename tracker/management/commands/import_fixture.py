@@ -1,7 +1,10 @@
 """Import a JSON fixture the way the admin does: validated, with history, all-or-nothing.
 
 Unlike `loaddata`, each record is checked as the admin would check it, problems are reported in
-plain words naming the record, and the audit history records the import.
+plain words naming the record, and the audit history records the import. The defaults and
+checks are the admin's: new records stay restricted, records already here keep their
+visibility, and a record changed here after the file's version of it is kept as it is here;
+a flag says otherwise for each.
 """
 
 import sys
@@ -10,7 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.imports import ImportFailed, import_fixture, read_fixture
+from tracker.imports import ImportFailed, check_size, import_fixture, read_fixture
 
 BAR_WIDTH = 30
 
@@ -24,44 +27,90 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would change; save nothing."
         )
         parser.add_argument(
-            "--restrict-new",
+            "--publish-new",
             action="store_true",
-            help="Keep new records restricted until an editor publishes them.",
+            help="New records get the file's visibility (default: restricted until an editor "
+            "publishes them).",
+        )
+        parser.add_argument(
+            "--apply-visibility",
+            action="store_true",
+            help="Records already here get the file's visibility (default: they keep theirs).",
+        )
+        parser.add_argument(
+            "--overwrite-newer",
+            action="store_true",
+            help="Records changed here after the file's version of them take the file's "
+            "version (default: they are kept as they are here, and listed).",
         )
         parser.add_argument("--user", help="Username recorded as the author in the history.")
 
-    def handle(self, *args, path, dry_run, restrict_new, user, verbosity, **options):
+    def handle(self, *args, path, dry_run, user, verbosity, **options):
         author = None
         if user:
             try:
                 author = get_user_model().objects.get_by_natural_key(user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"There is no user “{user}”.") from None
+        self.bar_open = False
         try:
+            check_size(Path(path).stat().st_size)
             records = read_fixture(Path(path).read_bytes())
             report = import_fixture(
                 records,
                 user=author,
                 dry_run=dry_run,
-                restrict_new=restrict_new,
+                restrict_new=not options["publish_new"],
+                apply_visibility=options["apply_visibility"],
+                overwrite_newer=options["overwrite_newer"],
+                check_duplicates=True,
                 progress=self.progress_bar if verbosity >= 1 else None,
             )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except ImportFailed as error:
+            self.end_bar()
             raise CommandError(f"{error} Nothing was changed.") from None
         if verbosity >= 2:
             for record in report.records:
                 changes = f" ({', '.join(record.changed_fields)})" if record.changed_fields else ""
                 self.stdout.write(f"{record.action:9} {record.label} {record.key}{changes}")
+        if verbosity >= 1:
+            self.warn(report)
         summary = (
             f"{report.count('created')} created, {report.count('changed')} changed, "
-            f"{report.count('unchanged')} unchanged"
+            f"{report.count('unchanged')} unchanged, {report.count('kept')} kept as they are here"
         )
         if dry_run:
             self.stdout.write(f"Dry run, nothing saved: would import {summary}.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {path}: {summary}."))
+
+    def warn(self, report):
+        """What the editor should know: conflicts, visibilities kept, possible duplicates."""
+        for record in report.conflicts:
+            verdict = "takes the file's version" if record.conflict.taken else "kept as it is here"
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Changed here since the file: {record.tag} ({verdict}; --overwrite-newer "
+                    "takes the file's)"
+                )
+            )
+            for name, here, there in record.conflict.fields:
+                self.stdout.write(f"    {name}: here {here!r}, in the file {there!r}")
+        for record in report.kept_visibility:
+            here, there = record.kept_visibility
+            self.stdout.write(
+                f"Keeps its visibility: {record.tag} stays {here} (the file says {there}; "
+                "--apply-visibility applies the file's)"
+            )
+        for key, name, matches in report.possible_duplicates:
+            people = ", ".join(f"{person.name} ({person.slug})" for person in matches)
+            self.stdout.write(
+                self.style.WARNING(f"Possible duplicate: {name} ({key}) may be {people}")
+            )
+        if report.unchecked_duplicates:
+            self.stdout.write(f"{report.unchecked_duplicates} more new people were not checked.")
 
     def progress_bar(self, done, total):
         """A one-line bar on stderr, redrawn about every 1% of the records."""
@@ -69,6 +118,14 @@ class Command(BaseCommand):
             return
         filled = BAR_WIDTH * done // total
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}")
+        self.bar_open = done != total
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+    def end_bar(self):
+        """End the bar's line, so that an error is printed on a line of its own."""
+        if self.bar_open:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.bar_open = False
