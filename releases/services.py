@@ -7,6 +7,7 @@ restore) and the importer call these; a rule is written once, here.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,23 +42,45 @@ def documented_after(event, *, prisoner, replacing=None):
     return len(listed | {prisoner.pk})
 
 
+BATCH_SIZE = 1000
+
+
+def _batches(pks):
+    pks = list(pks)
+    return (pks[start : start + BATCH_SIZE] for start in range(0, len(pks), BATCH_SIZE))
+
+
+@receiver(services.records_written, sender=ReleaseEvent)
+def check_written_events(sender, pks, **kwargs):
+    check_stored_events(pks)
+
+
+@receiver(services.records_written, sender=Release)
+def check_events_of_written_releases(sender, pks, **kwargs):
+    events = set()
+    for batch in _batches(pks):
+        events.update(Release.objects.filter(pk__in=batch).values_list("event", flat=True))
+    check_stored_events(events)
+
+
 def check_stored_events(event_ids):
     """The rule over events as stored (after a bulk write, inside its transaction): raises a
     ValidationError naming the first event over its reported figure."""
-    over = (
-        ReleaseEvent.objects.filter(pk__in=event_ids, reported_count__isnull=False)
-        .annotate(documented=Count("releases"))
-        .filter(documented__gt=F("reported_count"))
-        .order_by("pk")
-        .first()
-    )
-    if over is not None:
-        try:
-            check_documented_within_reported(
-                reported_count=over.reported_count, documented=over.documented
-            )
-        except ValidationError as error:
-            raise ValidationError(f"{over}: {' '.join(error.messages)}") from None
+    for batch in _batches(event_ids):
+        over = (
+            ReleaseEvent.objects.filter(pk__in=batch, reported_count__isnull=False)
+            .annotate(documented=Count("releases"))
+            .filter(documented__gt=F("reported_count"))
+            .order_by("pk")
+            .first()
+        )
+        if over is not None:
+            try:
+                check_documented_within_reported(
+                    reported_count=over.reported_count, documented=over.documented
+                )
+            except ValidationError as error:
+                raise ValidationError(f"{over}: {' '.join(error.messages)}") from None
 
 
 def hidden_with(event):

@@ -49,7 +49,9 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tracker import services
 from tracker.figures import invalidate
+from tracker.models import Visibility
 
 IMPORTABLE_APPS = ("tracker", "prisoners", "releases")
 # Fields the site sets itself, or that follow from others: never read from a file (a file may
@@ -569,7 +571,9 @@ class _Import:
         if not self.stored[model]:
             return None
         try:
-            return model._default_manager.get_by_natural_key(*key)
+            # Locked until the import commits: nothing changes between the check against the
+            # preview's fingerprint and the write.
+            return model._default_manager.select_for_update().get_by_natural_key(*key)
         except (ObjectDoesNotExist, ValidationError):
             return None
 
@@ -613,6 +617,32 @@ class _Import:
             self.update(model, changed)
             self.write_links(model, records)
             self.write_history(model, new, changed)
+            self.check_published(model, records)
+        for model in models:
+            written = [p for p in self.pending[model].values() if p.needs_writing]
+            try:
+                services.records_written.send(
+                    sender=model, pks=[pending.instance.pk for pending in written]
+                )
+            except ValidationError as error:
+                raise ImportFailed(" ".join(error.messages)) from None
+
+    def check_published(self, model, records):
+        """A record the import makes public must cite a source, as anywhere on the site."""
+        publishing = {
+            pending.instance.pk: pending
+            for pending in records
+            if getattr(pending.instance, "visibility", None) == Visibility.PUBLIC
+            and (pending.stored or {}).get("visibility") != Visibility.PUBLIC
+        }
+        unsourced = services.unsourced(model, list(publishing))
+        if unsourced:
+            where = [publishing[pk].where for pk in unsourced]
+            more = f" and {len(where) - 5} more" if len(where) > 5 else ""
+            raise ImportFailed(
+                f"{', '.join(where[:5])}{more}: a public record must cite at least one source. "
+                "Add its sources to the file, or keep new records restricted."
+            )
 
     def insert(self, model, records):
         for start in range(0, len(records), BATCH_SIZE):

@@ -11,11 +11,20 @@ Two rules live here:
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.models import Visibility
+
+# Sent by writers that save many records at once without save() (the importer), inside their
+# transaction, with sender=model and pks=[the records written]. A receiver that keeps a rule
+# across records (releases.services: documented <= reported) raises ValidationError to refuse.
+records_written = Signal()
+
+BATCH_SIZE = 1000
 
 
 class StaleRecord(ValidationError):
@@ -119,6 +128,21 @@ def becomes_public(record, stored):
     """Whether saving `record` over `stored` (None: a new record) publishes it."""
     public = getattr(record, "visibility", None) == Visibility.PUBLIC
     return public and getattr(stored, "visibility", None) != Visibility.PUBLIC
+
+
+def unsourced(model, pks):
+    """The primary keys among `pks` of records that cite no source: the batch form of
+    `publication_problems`, for writers of many records."""
+    field = next((f for f in model._meta.many_to_many if f.name == "sources"), None)
+    if field is None:
+        return []
+    through = field.remote_field.through
+    cited = through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+    found = []
+    for start in range(0, len(pks), BATCH_SIZE):
+        batch = model._default_manager.filter(pk__in=pks[start : start + BATCH_SIZE])
+        found += batch.exclude(Exists(cited)).values_list("pk", flat=True)
+    return found
 
 
 def check_publishable(record, *, sources=None):
