@@ -26,6 +26,18 @@ def changelist_url(model):
     return f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
 
 
+def restrict_from_the_list(client, record):
+    """The editor ticks the record in its change list, as shown now, and restricts it."""
+    return client.post(
+        changelist_url(type(record)),
+        {
+            "action": "restrict",
+            "_selected_action": [record.pk],
+            "_seen_version": f"{record.pk}:{record.version}",
+        },
+    )
+
+
 def errors_of(response):
     return response.context["errors"].as_text() if response.context else ""
 
@@ -51,14 +63,7 @@ def test_a_stale_form_cannot_republish_a_person_an_editor_restricted(
     person = sourced_person
     stale_page = second_editor.get(change_url(person))  # Vera opens the form
 
-    editor.post(  # Boris restricts the person from the list
-        changelist_url(Prisoner),
-        {
-            "action": "restrict",
-            "_selected_action": [person.pk],
-            "_seen_version": f"{person.pk}:{person.version}",
-        },
-    )
+    restrict_from_the_list(editor, person)
     assert client.get(person.get_absolute_url()).status_code == 404
 
     data = submitted_values(stale_page, "prisoner_form")
@@ -118,14 +123,7 @@ def test_a_stale_inline_row_cannot_republish_a_person_freed(
     release = make_release(event, make_prisoner(sources=[source]), sources=[source])
     stale_page = second_editor.get(change_url(event))
 
-    response = editor.post(
-        changelist_url(Release),
-        {
-            "action": "restrict",
-            "_selected_action": [release.pk],
-            "_seen_version": f"{release.pk}:{release.version}",
-        },
-    )
+    restrict_from_the_list(editor, release)
     release.refresh_from_db()
     assert release.visibility == Visibility.RESTRICTED
 
@@ -146,14 +144,7 @@ def test_an_untouched_inline_row_does_not_block_the_event(
     event = make_event(sources=[source], reported_count=10)
     release = make_release(event, make_prisoner(sources=[source]), sources=[source])
     page = second_editor.get(change_url(event))
-    editor.post(
-        changelist_url(Release),
-        {
-            "action": "restrict",
-            "_selected_action": [release.pk],
-            "_seen_version": f"{release.pk}:{release.version}",
-        },
-    )
+    restrict_from_the_list(editor, release)
     data = submitted_values(page, "releaseevent_form")
     data["releases-0-visibility"] = Visibility.RESTRICTED  # as it now is
     data["summary"] = "Freed after talks."

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -161,7 +162,8 @@ class VersionedAdminMixin:
         if request.method == "POST" and not self.may_restore(request, current):
             raise PermissionDenied
         request.restoring = current
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic():  # as the change form: the version check locks the row
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def may_restore(self, request, current):
         if current is None:
