@@ -29,8 +29,8 @@ class PrisonerDetailView(PublicDetailView):
         # The reverse relation's own queryset class hides restricted releases and events.
         releases = (
             self.object.releases.public()
-            .select_related("event__releasing_country", "destination")
-            .prefetch_related("sources")
+            .select_related("event__releasing_country", "transit", "destination")
+            .prefetch_related("source_links__source")
             .order_by("-event__date")
         )
         return super().get_context_data(releases=releases, **kwargs)

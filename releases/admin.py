@@ -8,7 +8,17 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from releases import services
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import (
+    DOCUMENTED_STATUSES,
+    Participant,
+    Release,
+    ReleaseEvent,
+    ReleaseSource,
+    ReportedNationality,
+    RouteLeg,
+    SanctionsConcession,
+)
+from tracker import services as tracker_services
 from tracker.admin import (
     PreloadedAutocompleteInlineMixin,
     PublishableAdmin,
@@ -28,7 +38,9 @@ class ReleaseInlineFormSet(forms.BaseInlineFormSet):
         documented = {
             form.cleaned_data["prisoner"].pk
             for form in self.forms
-            if form.cleaned_data.get("prisoner") and not form.cleaned_data.get("DELETE")
+            if form.cleaned_data.get("prisoner")
+            and form.cleaned_data.get("status") in DOCUMENTED_STATUSES
+            and not form.cleaned_data.get("DELETE")
         }
         services.check_documented_within_reported(
             reported_count=self.instance.reported_count, documented=len(documented)
@@ -38,10 +50,12 @@ class ReleaseInlineFormSet(forms.BaseInlineFormSet):
 class ReleaseAdminForm(VersionedModelForm):
     """A person freed, entered on its own: the event's other people count too."""
 
+    sources_in_inline = True  # checked by ReleaseSourceFormSet
+
     def clean(self):
         cleaned = super().clean()
         event, prisoner = cleaned.get("event"), cleaned.get("prisoner")
-        if event and prisoner:
+        if event and prisoner and cleaned.get("status") in DOCUMENTED_STATUSES:
             try:
                 services.check_documented_within_reported(
                     reported_count=event.reported_count,
@@ -87,7 +101,7 @@ class ReleaseEventAdminForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.checks_stored_releases and self.is_update:
-            documented = self.instance.releases.values("prisoner").distinct().count()
+            documented = self.instance.releases.documented().count()
             try:
                 services.check_documented_within_reported(
                     reported_count=cleaned.get("reported_count"), documented=documented
@@ -125,18 +139,63 @@ class ReleaseInline(PreloadedAutocompleteInlineMixin, PublishableInlineMixin, ad
     model = Release
     formset = ReleaseInlineFormSet
     extra = 0
-    autocomplete_fields = ["prisoner", "destination", "sources"]
-    fields = ["prisoner", "circumstances", "destination", "details", "sources", "visibility"]
+    autocomplete_fields = ["prisoner", "transit", "destination"]
+    fields = [
+        "prisoner",
+        "status",
+        "circumstances",
+        "transit",
+        "destination",
+        "details",
+        "visibility",
+    ]
+    # The sources a person freed cites, for and against, are entered on its own page.
+    show_change_link = True
     verbose_name = _("person freed")
-    verbose_name_plural = _("people freed (documented by name)")
+    verbose_name_plural = _("people freed (documented by name; sources on each one's page)")
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("event", "prisoner", "destination")
-            .prefetch_related("sources")
+            .select_related("event", "prisoner", "transit", "destination")
         )
+
+
+class ReportedNationalityInline(PublishableInlineMixin, admin.TabularInline):
+    model = ReportedNationality
+    extra = 0
+    autocomplete_fields = ["country", "source"]
+    fields = ["country", "count", "qualifier", "source", "quote", "visibility"]
+    verbose_name_plural = _(
+        "nationalities reported among the freed (one row a source: sources may disagree)"
+    )
+
+
+class RouteLegInline(PublishableInlineMixin, admin.TabularInline):
+    model = RouteLeg
+    extra = 0
+    autocomplete_fields = ["from_country", "via_country", "to_country", "sources"]
+    fields = [
+        "position",
+        "from_country",
+        "via_country",
+        "to_country",
+        "count",
+        "qualifier",
+        "receiving_body",
+        "note",
+        "sources",
+        "visibility",
+    ]
+
+
+class ParticipantInline(PublishableInlineMixin, admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["country", "sources"]
+    fields = ["name", "role", "title", "country", "sources", "visibility"]
+    verbose_name_plural = _("participants (envoys, negotiators, spokespeople, facilitators...)")
 
 
 class SanctionsConcessionInline(PublishableInlineMixin, admin.StackedInline):
@@ -175,28 +234,28 @@ class ReleaseEventAdmin(PublishableAdmin):
     ]
     list_filter = ["visibility", ("releasing_country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["releasing_country"]
-    search_fields = ["title", "slug", "summary", "intermediary"]
+    search_fields = ["title", "slug", "summary"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = [
-        "releasing_country",
-        "counterparts",
-        "reported_nationalities",
-        "destinations",
-        "sources",
-    ]
+    autocomplete_fields = ["releasing_country", "counterparts", "sources"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "date", "releasing_country", "summary"]}),
-        ("Negotiation", {"fields": ["counterparts", "intermediary"]}),
         (
-            "The freed, as reported",
-            {"fields": ["reported_count", "reported_nationalities", "destinations"]},
+            None,
+            {"fields": ["title", "slug", "date", "date_precision", "releasing_country", "summary"]},
         ),
+        ("Negotiation", {"fields": ["counterparts"]}),
+        ("The freed, as reported", {"fields": ["reported_count"]}),
         ("Sources", {"fields": ["sources"]}),
         ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
     ]
-    inlines = [ReleaseInline, SanctionsConcessionInline]
+    inlines = [
+        ParticipantInline,
+        ReportedNationalityInline,
+        RouteLegInline,
+        ReleaseInline,
+        SanctionsConcessionInline,
+    ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -300,16 +359,68 @@ class ReleaseEventAdmin(PublishableAdmin):
         return None
 
 
+class ReleaseSourceFormSet(forms.BaseInlineFormSet):
+    """The sources a person freed cites. Its page saves them after the record itself, so the
+    rule that a public record cites a source (tracker.services) is checked here."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.visibility != Visibility.PUBLIC:
+            return
+        cited = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        tracker_services.check_publishable(self.instance, sources=cited)
+
+
+class ReleaseSourceInline(admin.TabularInline):
+    model = ReleaseSource
+    formset = ReleaseSourceFormSet
+    extra = 1
+    autocomplete_fields = ["source"]
+    fields = ["source", "stance", "quote"]
+
+
 @admin.register(Release)
 class ReleaseAdmin(PublishableAdmin):
     form = ReleaseAdminForm
-    list_display = ["prisoner", "event", "circumstances", "destination", "visibility"]
-    list_filter = ["visibility", "circumstances"]
+    list_display = ["prisoner", "event", "status", "circumstances", "destination", "visibility"]
+    list_filter = ["visibility", "status", "circumstances"]
     list_select_related = ["prisoner", "event", "destination"]
     # Newest first, through the primary key's index: the model's order joins two tables.
     ordering = ["-pk"]
     search_fields = ["prisoner__name", "prisoner__name_native", "event__title"]
-    autocomplete_fields = ["event", "prisoner", "destination", "sources"]
+    autocomplete_fields = ["event", "prisoner", "transit", "destination"]
+    inlines = [ReleaseSourceInline]
+
+
+@admin.register(ReportedNationality)
+class ReportedNationalityAdmin(PublishableAdmin):
+    list_display = ["event", "country", "count", "qualifier", "source", "visibility"]
+    list_select_related = ["event", "country", "source"]
+    list_filter = ["visibility"]
+    search_fields = ["event__title", "country__name", "quote"]
+    autocomplete_fields = ["event", "country", "source"]
+
+
+@admin.register(RouteLeg)
+class RouteLegAdmin(PublishableAdmin):
+    list_display = ["event", "position", "from_country", "via_country", "to_country", "count"]
+    list_select_related = ["event", "from_country", "via_country", "to_country"]
+    list_filter = ["visibility"]
+    search_fields = ["event__title", "receiving_body", "note"]
+    autocomplete_fields = ["event", "from_country", "via_country", "to_country", "sources"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(PublishableAdmin):
+    list_display = ["name", "role", "title", "country", "event", "visibility"]
+    list_select_related = ["event", "country"]
+    list_filter = ["role", "visibility"]
+    search_fields = ["name", "title", "event__title"]
+    autocomplete_fields = ["event", "country", "sources"]
 
 
 @admin.register(SanctionsConcession)

@@ -2,20 +2,48 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker import dates
+
 
 def names(countries):
     return "; ".join(country.name for country in countries.all())
 
 
+def joined(records, describe):
+    return "; ".join(describe(record) for record in records.all())
+
+
+def nationality_report(report):
+    """ "LT 6 (source title)": a report of one source."""
+    return f"{report.country.code} {report.count_display} ({report.source.title})"
+
+
+def participant(record):
+    country = f", {record.country.code}" if record.country_id else ""
+    return f"{record.name} ({record.get_role_display().lower()}{country})"
+
+
+def route_leg(leg):
+    via = f" via {leg.via_country.code}" if leg.via_country_id else ""
+    return f"{leg.from_country.code} → {leg.to_country.code}{via}: {leg.count_display}"
+
+
 EVENT_COLUMNS = [
-    (_("date"), lambda event: event.date),
+    (_("date"), lambda event: dates.iso(event.date, event.date_precision)),
+    (_("date precision"), lambda event: event.date_precision),
     (_("title"), lambda event: event.title),
     (_("releasing country"), lambda event: event.releasing_country.name),
+    (_("releasing country code"), lambda event: event.releasing_country.code),
     (_("counterparts"), lambda event: names(event.counterparts)),
-    (_("intermediary"), lambda event: event.intermediary),
+    (_("participants"), lambda event: joined(event.participants, participant)),
     (_("reported freed"), lambda event: event.reported_count),
     (_("documented freed"), lambda event: event.documented),
-    (_("nationalities reported"), lambda event: names(event.reported_nationalities)),
+    (_("disputed"), lambda event: event.disputed),
+    (
+        _("nationalities reported"),
+        lambda event: joined(event.nationality_reports, nationality_report),
+    ),
+    (_("route"), lambda event: joined(event.route_legs, route_leg)),
     (_("concessions"), lambda event: event.concession_count),
     (_("page"), lambda event: event.get_absolute_url()),
 ]
@@ -52,6 +80,8 @@ COUNTRY_COLUMNS = [
         _("releases with nationals reported among the freed"),
         lambda country: country.releases_with_nationals_reported,
     ),
+    (_("releases whose freed it received"), lambda country: country.releases_received_count),
+    (_("releases it was a transit for"), lambda country: country.releases_transit_count),
     (_("concessions made"), lambda country: country.concessions_made_count),
     (_("concessions received"), lambda country: country.concessions_received_count),
     (_("latest political-prisoner count"), lambda country: country.latest_count),

@@ -4,7 +4,14 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
+from releases.models import (
+    ConcessionKind,
+    Participant,
+    Release,
+    ReleaseEvent,
+    ReportedNationality,
+    SanctionsConcession,
+)
 from tracker.filters import (
     CountryCodeFilter,
     DateRangeForm,
@@ -22,9 +29,14 @@ class ReleaseEventFilter(django_filters.FilterSet):
         help_text=_("Documented by name or reported among the freed."),
     )
     imposed_by = CountryCodeFilter(method="filter_imposed_by", label=_("Sanctions eased by"))
+    participant = django_filters.CharFilter(
+        method="filter_participant",
+        label=_("Participant"),
+        help_text=_("An envoy, negotiator, spokesperson or other party: part of the name."),
+    )
     date_after = date_filter("gte", _("From"))
     date_before = date_filter("lte", _("To"))
-    q = search_filter("filter_text", _("Search titles and summaries"))
+    q = search_filter("filter_text", _("Search titles, summaries and participants"))
     sort = TotalOrderingFilter(
         fields=[("date", "date"), ("title", "title")],
         field_labels={"date": _("Date"), "title": _("Title")},
@@ -38,13 +50,24 @@ class ReleaseEventFilter(django_filters.FilterSet):
         form = DateRangeForm
 
     def filter_nationality(self, queryset, name, country):
-        reported = ReleaseEvent.reported_nationalities.through.objects.filter(
-            releaseevent=OuterRef("pk"), country=country
+        reported = ReportedNationality.objects.public().filter(
+            event=OuterRef("pk"), country=country
         )
-        documented = Release.objects.public().filter(
-            event=OuterRef("pk"), prisoner__nationalities=country
+        documented = (
+            Release.objects.public()
+            .documented()
+            .filter(event=OuterRef("pk"), prisoner__nationalities=country)
         )
         return queryset.filter(Q(Exists(reported)) | Q(Exists(documented)))
+
+    def filter_participant(self, queryset, name, text):
+        text = text.strip()
+        if not text:
+            return queryset
+        participants = Participant.objects.public().filter(
+            event=OuterRef("pk"), name__icontains=text
+        )
+        return queryset.filter(Exists(participants))
 
     def filter_imposed_by(self, queryset, name, country):
         concessions = SanctionsConcession.objects.public().filter(
@@ -56,8 +79,11 @@ class ReleaseEventFilter(django_filters.FilterSet):
         text = text.strip()
         if not text:
             return queryset
+        participants = Participant.objects.public().filter(
+            event=OuterRef("pk"), name__icontains=text
+        )
         return queryset.filter(
-            Q(title__icontains=text) | Q(summary__icontains=text) | Q(intermediary__icontains=text)
+            Q(title__icontains=text) | Q(summary__icontains=text) | Q(Exists(participants))
         )
 
 

@@ -6,12 +6,12 @@ restore) and the importer call these; a rule is written once, here.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from releases.models import Release, ReleaseEvent
+from releases.models import DOCUMENTED_STATUSES, Release, ReleaseEvent, ReportedNationality
 from tracker import services
 from tracker.models import Visibility
 
@@ -33,9 +33,11 @@ def check_documented_within_reported(*, reported_count, documented):
 
 
 def documented_after(event, *, prisoner, replacing=None):
-    """How many people `event` lists once `prisoner` is in it, in place of release `replacing`."""
+    """How many people `event` documents once `prisoner` is documented in it, in place of
+    release `replacing`."""
     listed = set(
         Release.objects.filter(event=event)
+        .documented()
         .exclude(pk=getattr(replacing, "pk", None))
         .values_list("prisoner", flat=True)
     )
@@ -69,7 +71,9 @@ def check_stored_events(event_ids):
     for batch in _batches(event_ids):
         over = (
             ReleaseEvent.objects.filter(pk__in=batch, reported_count__isnull=False)
-            .annotate(documented=Count("releases"))
+            .annotate(
+                documented=Count("releases", filter=Q(releases__status__in=DOCUMENTED_STATUSES))
+            )
             .filter(documented__gt=F("reported_count"))
             .order_by("pk")
             .first()
@@ -87,7 +91,8 @@ def hidden_with(event):
     """What stays hidden if `event` is published alone: [(record, problems)].
 
     Its restricted people freed, the restricted people they name, and its restricted
-    concessions; `problems` says why a record could not be published with it (no source).
+    participants, nationality reports, route legs and concessions; `problems` says why a
+    record could not be published with it (no source).
     """
     releases = event.releases.select_related("prisoner").prefetch_related(
         "sources", "prisoner__sources"
@@ -98,7 +103,16 @@ def hidden_with(event):
             hidden.append(release)
         if release.prisoner.visibility != Visibility.PUBLIC:
             hidden.append(release.prisoner)
-    hidden += event.concessions.exclude(visibility=Visibility.PUBLIC).prefetch_related("sources")
+    for facts in (
+        event.participants,
+        event.nationality_reports,
+        event.route_legs,
+        event.concessions,
+    ):
+        restricted = facts.exclude(visibility=Visibility.PUBLIC)
+        if restricted.model is not ReportedNationality:  # its one source is a required field
+            restricted = restricted.prefetch_related("sources")
+        hidden += restricted
     return [(record, services.publication_problems(record)) for record in hidden]
 
 

@@ -6,7 +6,19 @@ each of them brings events, people and concessions together.
 
 import datetime
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,7 +29,17 @@ from django.views.generic import ListView, TemplateView
 from prisoners.models import Prisoner, PrisonerCount
 from releases.downloads import CONCESSION_COLUMNS, COUNTRY_COLUMNS, EVENT_COLUMNS
 from releases.filters import ReleaseEventFilter, SanctionsConcessionFilter
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import (
+    Participant,
+    Release,
+    ReleaseEvent,
+    ReleaseSource,
+    ReleaseStatus,
+    ReportedNationality,
+    RouteLeg,
+    SanctionsConcession,
+)
+from tracker.dates import DatePrecision
 from tracker.downloads import DOWNLOAD_FORMATS
 from tracker.figures import cached_figure
 from tracker.models import Country, SubqueryCount
@@ -44,7 +66,17 @@ class HomeView(CachedPageMixin, TemplateView):
             reported=Sum("reported_count"),
             releasing_countries=Count("releasing_country", distinct=True),
         )
-        figures["documented"] = Release.objects.public().count()
+        # Distinct people: a person freed in two releases, or named in two, counts once.
+        documented = Release.objects.public().documented().values("prisoner")
+        figures["documented"] = documented.distinct().count()
+        figures["disputed"] = (
+            Release.objects.public()
+            .filter(status=ReleaseStatus.DISPUTED)
+            .exclude(prisoner__in=documented)
+            .values("prisoner")
+            .distinct()
+            .count()
+        )
         figures["concessions"] = SanctionsConcession.objects.public().count()
         timeline = (
             events.annotate(year=ExtractYear("date"))
@@ -91,16 +123,26 @@ class ReleaseListView(PublicListView):
         else:
             start = datetime.date(year, month, 1)
             end = datetime.date(year + month // 12, month % 12 + 1, 1)
-        if not ReleaseEvent.objects.public().filter(date__gte=start, date__lt=end).exists():
+        if not self.in_period(ReleaseEvent.objects.public(), start, end).exists():
             raise Http404(_("No releases are recorded for this period."))
         return start, end
+
+    def in_period(self, events, start, end):
+        """The events of the archive's period. A month's archive leaves out the releases of
+        its year whose month is not reported: they are in the year's archive only."""
+        events = events.filter(date__gte=start, date__lt=end)
+        if self.kwargs.get("month") is not None:
+            events = events.exclude(date_precision=DatePrecision.YEAR)
+        return events
 
     def get_queryset(self):
         events = ReleaseEvent.objects.for_listing()
         if self.period:
-            start, end = self.period
-            events = events.filter(date__gte=start, date__lt=end)
+            events = self.in_period(events, *self.period)
         return events
+
+    def get_download_records(self):
+        return super().get_download_records().with_facts()
 
     def get_download_stem(self):
         if not self.period:
@@ -140,32 +182,43 @@ class ReleaseDetailView(PublicDetailView):
     freed_on_page = 50
 
     def get_queryset(self):
-        return (
-            ReleaseEvent.objects.public()
-            .with_figures()
-            .select_related("releasing_country")
-            .prefetch_related("counterparts", "reported_nationalities", "destinations", "sources")
-        )
+        return ReleaseEvent.objects.with_facts().public().with_figures()
 
     def get_context_data(self, **kwargs):
         event = self.object
         freed = (
             event.releases.public()
-            .select_related("prisoner", "destination")
-            .prefetch_related("prisoner__nationalities")
-            .order_by("prisoner__name", "prisoner")[: self.freed_on_page]
+            .select_related("prisoner", "transit", "destination")
+            .prefetch_related(
+                "prisoner__nationalities",
+                Prefetch(
+                    "source_links",
+                    queryset=ReleaseSource.objects.select_related("source"),
+                ),
+            )
+            .order_by(Case(*ORDER_OF_STATUSES, default=9), "prisoner__name", "prisoner")
         )
+        freed = list(freed[: self.freed_on_page + 1])
         concessions = (
             event.concessions.public()
             .select_related("imposed_by", "target_country")
             .prefetch_related("sources")
         )
         return super().get_context_data(
-            freed=freed,
-            more_freed=event.documented > self.freed_on_page,
+            freed=freed[: self.freed_on_page],
+            more_freed=len(freed) > self.freed_on_page,
             concessions=concessions,
             **kwargs,
         )
+
+
+# A release page lists the people it documents first, then the disputed, then those not freed.
+ORDER_OF_STATUSES = [
+    When(status=status, then=position)
+    for position, status in enumerate(
+        [ReleaseStatus.CONFIRMED, ReleaseStatus.REPORTED, ReleaseStatus.DISPUTED]
+    )
+]
 
 
 class ConcessionListView(PublicListView):
@@ -183,7 +236,26 @@ def freed_nationality_links():
     is public only if its person is): one per person and country. The releases are read once,
     into a hash, for every country the query asks about."""
     return Prisoner.nationalities.through.objects.filter(
-        prisoner__in=Release.objects.public().values("prisoner")
+        prisoner__in=Release.objects.public().documented().values("prisoner")
+    )
+
+
+def reports_of_country(country):
+    """Public reports of `country`'s citizens among the freed of the outer event."""
+    return ReportedNationality.objects.public().filter(event=OuterRef("pk"), country=country)
+
+
+def legs_to(country):
+    """Public route legs of the outer event that took freed people to `country`."""
+    return RouteLeg.objects.public().filter(event=OuterRef("pk"), to_country=country)
+
+
+def legs_through(country):
+    """Public route legs of the outer event that passed through `country`: crossed it, or
+    left from it when it is not the releasing country (the freed were handed to it first)."""
+    return RouteLeg.objects.public().filter(
+        Q(via_country=country) | (Q(from_country=country) & ~Q(event__releasing_country=country)),
+        event=OuterRef("pk"),
     )
 
 
@@ -205,7 +277,13 @@ def with_country_figures(countries):
         releases_negotiated_count=SubqueryCount(events.filter(counterparts=OuterRef("pk"))),
         nationals_documented=SubqueryCount(nationals_freed),
         releases_with_nationals_reported=SubqueryCount(
-            events.filter(reported_nationalities=OuterRef("pk"))
+            events.filter(Exists(reports_of_country(OuterRef(OuterRef("pk")))))
+        ),
+        releases_received_count=SubqueryCount(
+            events.filter(Exists(legs_to(OuterRef(OuterRef("pk")))))
+        ),
+        releases_transit_count=SubqueryCount(
+            events.filter(Exists(legs_through(OuterRef(OuterRef("pk")))))
         ),
         concessions_made_count=SubqueryCount(
             SanctionsConcession.objects.public().filter(imposed_by=OuterRef("pk"))
@@ -228,6 +306,8 @@ COUNTRY_FIGURES = [
     "releases_negotiated_count",
     "nationals_documented",
     "releases_with_nationals_reported",
+    "releases_received_count",
+    "releases_transit_count",
     "concessions_made_count",
     "concessions_received_count",
     "latest_count",
@@ -245,10 +325,15 @@ def involved_countries():
     """The countries any public record involves, in any role: one EXISTS test a role."""
     events = ReleaseEvent.objects.public()
     concessions = SanctionsConcession.objects.public()
+    legs = RouteLeg.objects.public()
     return Country.objects.filter(
         Q(Exists(events.filter(releasing_country=OuterRef("pk"))))
         | Q(Exists(events.filter(counterparts=OuterRef("pk"))))
-        | Q(Exists(events.filter(reported_nationalities=OuterRef("pk"))))
+        | Q(Exists(ReportedNationality.objects.public().filter(country=OuterRef("pk"))))
+        | Q(Exists(legs.filter(to_country=OuterRef("pk"))))
+        | Q(Exists(legs.filter(via_country=OuterRef("pk"))))
+        | Q(Exists(legs.filter(from_country=OuterRef("pk"))))
+        | Q(Exists(Participant.objects.public().filter(country=OuterRef("pk"))))
         | Q(pk__in=freed_nationality_links().values("country"))
         | Q(Exists(concessions.filter(imposed_by=OuterRef("pk"))))
         | Q(Exists(concessions.filter(target_country=OuterRef("pk"))))
@@ -327,8 +412,10 @@ class CountryDetailView(PublicDetailView):
         """
         country = self.object
         if freeing_nationals is None:
-            freeing_nationals = Release.objects.public().filter(
-                event=OuterRef("pk"), prisoner__nationalities=country
+            freeing_nationals = (
+                Release.objects.public()
+                .documented()
+                .filter(event=OuterRef("pk"), prisoner__nationalities=country)
             )
             freeing_nationals = Q(Exists(freeing_nationals))
         else:
@@ -342,17 +429,14 @@ class CountryDetailView(PublicDetailView):
                     )
                 )
             )
-            | Q(
-                Exists(
-                    ReleaseEvent.reported_nationalities.through.objects.filter(
-                        releaseevent=OuterRef("pk"), country=country
-                    )
-                )
-            )
+            | Q(Exists(reports_of_country(country)))
+            | Q(Exists(legs_to(country)))
+            | Q(Exists(legs_through(country)))
+            | Q(Exists(Participant.objects.public().filter(event=OuterRef("pk"), country=country)))
             | freeing_nationals
         )
         nationals = Prisoner.objects.public().filter(
-            Exists(Release.objects.public().filter(prisoner=OuterRef("pk"))),
+            Exists(Release.objects.public().documented().filter(prisoner=OuterRef("pk"))),
             nationalities=country,
         )
         concessions = SanctionsConcession.objects.public().filter(
@@ -375,6 +459,7 @@ class CountryDetailView(PublicDetailView):
             f"country:{country.pk}:events-freeing-nationals",
             lambda: list(
                 Release.objects.public()
+                .documented()
                 .filter(prisoner__nationalities=country)
                 .order_by()
                 .values_list("event", flat=True)
@@ -390,13 +475,16 @@ class CountryDetailView(PublicDetailView):
         events = (
             events.with_figures()
             .select_related("releasing_country")
-            .prefetch_related("counterparts", "reported_nationalities")
+            .prefetch_related("counterparts")
             .annotate(
                 nationals_documented=SubqueryCount(
-                    Release.objects.public().filter(
-                        event=OuterRef("pk"), prisoner__nationalities=country
-                    )
-                )
+                    Release.objects.public()
+                    .documented()
+                    .filter(event=OuterRef("pk"), prisoner__nationalities=country)
+                ),
+                nationals_reported=Exists(reports_of_country(country)),
+                received_freed=Exists(legs_to(country)),
+                transit_of_freed=Exists(legs_through(country)),
             )
         )
         nationals = nationals.prefetch_related(

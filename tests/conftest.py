@@ -10,7 +10,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
+from releases.models import (
+    ConcessionKind,
+    Release,
+    ReleaseEvent,
+    ReportedNationality,
+    SanctionsConcession,
+)
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
@@ -69,8 +75,14 @@ def make_event():
         fields.setdefault("visibility", Visibility.PUBLIC)
         event = ReleaseEvent.objects.create(releasing_country=_country(releasing), **fields)
         event.counterparts.set([_country(code) for code in counterparts])
-        event.reported_nationalities.set([_country(code) for code in reported_nationalities])
         event.sources.set(sources)
+        for code in reported_nationalities:  # each as reported by the event's first source
+            ReportedNationality.objects.create(
+                event=event,
+                country=_country(code),
+                source=sources[0],
+                visibility=event.visibility,
+            )
         return event
 
     return make

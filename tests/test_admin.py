@@ -17,18 +17,32 @@ def code_id(code):
     return Country.objects.get(code=code).pk
 
 
-def event_form(people=(), concessions=(), **overrides):
-    """The POST data of the admin's add-event page, with its two inline formsets."""
+def inline_rows(prefix, rows):
+    """An inline formset's management form and rows: {field: value} each."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{field}": value for field, value in row.items()}
+    return data
+
+
+def event_form(
+    people=(), concessions=(), *, participants=(), nationalities=(), legs=(), **overrides
+):
+    """The POST data of the admin's add-event page, with its inline formsets."""
     data = {
         "title": "Belarus frees 52 political prisoners",
         "slug": "",
         "date": "2025-09-11",
         "releasing_country": code_id("BY"),
         "summary": "",
+        "date_precision": "day",
         "counterparts": [code_id("US")],
-        "intermediary": "John Coale",
         "reported_count": "52",
-        "reported_nationalities": [code_id("LT"), code_id("PL")],
         "visibility": "restricted",
         "internal_notes": "",
         "releases-TOTAL_FORMS": str(len(people)),
@@ -40,9 +54,13 @@ def event_form(people=(), concessions=(), **overrides):
         "concessions-MIN_NUM_FORMS": "0",
         "concessions-MAX_NUM_FORMS": "1000",
     }
+    data |= inline_rows("participants", participants)
+    data |= inline_rows("nationality_reports", nationalities)
+    data |= inline_rows("route_legs", legs)
     for index, person in enumerate(people):
         data |= {
             f"releases-{index}-prisoner": person.pk,
+            f"releases-{index}-status": "confirmed",
             f"releases-{index}-circumstances": "pardoned",
             f"releases-{index}-destination": code_id("LT"),
             f"releases-{index}-details": "",
@@ -71,12 +89,35 @@ POTASH = {
 }
 
 
-def test_staff_add_an_event_with_two_people_and_a_concession(staff_client, make_prisoner):
+def test_staff_add_an_event_with_two_people_and_a_concession(
+    staff_client, make_prisoner, make_source
+):
     first, second = make_prisoner(name="Mikola Statkevich"), make_prisoner(name="Ihar Losik")
     concession = POTASH | {"imposed_by": code_id("US")}
+    source = make_source()
+    nationalities = [
+        {
+            "country": code_id(code),
+            "count": "",
+            "qualifier": "exact",
+            "source": source.pk,
+            "visibility": "restricted",
+        }
+        for code in ("LT", "PL")
+    ]
+    envoy = {
+        "name": "John Coale",
+        "role": "envoy",
+        "country": code_id("US"),
+        "visibility": "restricted",
+    }
 
     response = staff_client.post(
-        ADD_EVENT_URL, event_form([first, second], [concession]), follow=True
+        ADD_EVENT_URL,
+        event_form(
+            [first, second], [concession], participants=[envoy], nationalities=nationalities
+        ),
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -84,7 +125,11 @@ def test_staff_add_an_event_with_two_people_and_a_concession(staff_client, make_
     event = ReleaseEvent.objects.get(title="Belarus frees 52 political prisoners")
     assert event.slug == "belarus-frees-52-political-prisoners"
     assert event.reported_count == 52
-    assert sorted(c.code for c in event.reported_nationalities.all()) == ["LT", "PL"]
+    assert sorted(event.nationality_reports.values_list("country__code", flat=True)) == [
+        "LT",
+        "PL",
+    ]
+    assert event.participants.get().name == "John Coale"
     freed = Release.objects.filter(event=event).order_by("prisoner__name")
     assert [r.prisoner for r in freed] == [second, first]
     assert all(r.destination.code == "LT" and r.circumstances == "pardoned" for r in freed)

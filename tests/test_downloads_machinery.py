@@ -34,6 +34,10 @@ IDENTITY = {
     "releases.releaseevent": lambda fields: fields["slug"],
     "releases.release": lambda fields: (fields["event"][0], fields["prisoner"][0]),
     "releases.sanctionsconcession": lambda fields: fields["target"],
+    "releases.releasesource": lambda fields: (fields["release"][1], fields["source"][0]),
+    "releases.participant": lambda fields: fields["name"],
+    "releases.reportednationality": lambda fields: fields["country"][0],
+    "releases.routeleg": lambda fields: fields["position"],
 }
 
 
@@ -58,6 +62,10 @@ def test_an_event_download_holds_the_event_and_everything_it_refers_to(seed):
     assert found["prisoners.prisoner"] == SEED_PEOPLE
     assert found["releases.sanctionsconcession"] == {"Belarusian potash sector (Belaruskali)"}
     assert found["tracker.source"] == {CUNNINGHAM, BONDAREV}
+    assert found["releases.participant"] == {"John Coale"}
+    assert found["releases.reportednationality"] == {"AU", "GB", "JP", "LT", "PL", "US"}
+    assert found["releases.routeleg"] == {1}
+    assert len(found["releases.releasesource"]) == 5  # every source each person freed cites
     assert found["tracker.country"] == {"BY", "US", "AU", "GB", "JP", "LT", "PL", "UA"}
     assert "prisoners.prisonercount" not in found
     assert b'"pk"' not in data
@@ -149,7 +157,7 @@ def test_the_download_loads_into_an_empty_database(seed, tmp_path, make_count):
     event = ReleaseEvent.objects.get(slug=SEED_EVENT)
     assert event.releasing_country.code == "BY"
     assert sorted(event.counterparts.values_list("code", flat=True)) == ["US"]
-    assert sorted(event.reported_nationalities.values_list("code", flat=True)) == [
+    assert sorted(event.nationality_reports.values_list("country__code", flat=True)) == [
         "AU",
         "GB",
         "JP",

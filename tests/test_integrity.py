@@ -336,8 +336,11 @@ def test_the_standalone_person_freed_form_keeps_documented_within_reported(
         {
             "event": event.pk,
             "prisoner": make_prisoner().pk,
+            "status": "reported",
             "circumstances": "unknown",
             "visibility": "restricted",
+            "source_links-TOTAL_FORMS": "0",
+            "source_links-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

@@ -239,7 +239,7 @@ def test_long_lists_on_record_pages_show_the_first_fifty(
     assert "50 of 51 are shown." in country
     release = client.get(event.get_absolute_url())
     assert len(release.context["freed"]) == 50
-    assert "The first 50, by name, are shown." in release.text
+    assert "The first 50 are shown: the documented first, by name." in release.text
 
 
 def test_the_feed_lists_public_releases(client, seed, make_event):

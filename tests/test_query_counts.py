@@ -6,9 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from releases.models import Participant, RouteLeg
+from tracker.models import Country
+
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 10  # a page's budget (downloads stream in chunks and may run more)
+# A release's page shows six kinds of sourced facts (participants, nationalities reported, the
+# route, people freed, concessions, the event's own sources): a query each, and one for the
+# sources of each kind that cites several.
+MAX_QUERIES_RELEASE_PAGE = 14
 
 
 @pytest.fixture
@@ -33,11 +40,35 @@ def build(make_event, make_prisoner, make_release, make_concession, make_source,
             person = make_prisoner(nationalities=["BY", "LT"], sources=[source])
             make_release(event, person)
             make_release(event, regular)
+            envoy = Participant.objects.create(
+                event=event, name=f"Envoy {index}", role="envoy", visibility="public"
+            )
+            envoy.sources.set([source])
+            leg = RouteLeg.objects.create(
+                event=event,
+                from_country=event.releasing_country,
+                to_country=Country.objects.get(code="LT"),
+                visibility="public",
+            )
+            leg.sources.set([source])
             make_concession(event, sources=[source])
             make_count("BY", as_of=next(count_dates))
         big_event = event
-        for _ in range(rows):
+        for index in range(rows):
             make_release(big_event, make_prisoner(nationalities=["BY", "PL"]))
+            Participant.objects.create(
+                event=big_event,
+                name=f"Spokesperson {index}",
+                role="spokesperson",
+                visibility="public",
+            ).sources.set([source])
+            RouteLeg.objects.create(
+                event=big_event,
+                position=index + 2,
+                from_country=big_event.releasing_country,
+                to_country=Country.objects.get(code="PL"),
+                visibility="public",
+            ).sources.set([source])
         return big_event
 
     return build
@@ -83,4 +114,5 @@ def test_query_count_does_not_grow_with_rows(client, build, url):
     large = queries_for(client, url.format(event=event.slug))
     assert small == large, f"{url}: {small} queries with 5 rows, {large} with 60"
     if "format=" not in url:
-        assert large <= MAX_QUERIES, f"{url}: {large} queries"
+        budget = MAX_QUERIES_RELEASE_PAGE if url == "/releases/{event}/" else MAX_QUERIES
+        assert large <= budget, f"{url}: {large} queries"

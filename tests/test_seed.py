@@ -38,9 +38,18 @@ def test_the_release_event(seed):
     assert event.date == datetime.date(2025, 12, 13)
     assert event.releasing_country.code == "BY"
     assert codes(event.counterparts) == ["US"]
-    assert "John Coale" in event.intermediary
+    assert event.date_precision == "day"
+    envoy = event.participants.get()
+    assert (envoy.name, envoy.role, envoy.country.code) == ("John Coale", "envoy", "US")
+    assert titles(envoy.sources) == [CUNNINGHAM]
     assert event.reported_count == 123
-    assert codes(event.reported_nationalities) == ["AU", "GB", "JP", "LT", "PL", "US"]
+    reports = event.nationality_reports.order_by("country__code")
+    assert [report.country.code for report in reports] == ["AU", "GB", "JP", "LT", "PL", "US"]
+    # The article names the nationalities, with no numbers, citing the US Embassy.
+    assert {(report.count, report.source.title) for report in reports} == {(None, CUNNINGHAM)}
+    leg = event.route_legs.get()
+    assert (leg.from_country.code, leg.to_country.code, leg.count) == ("BY", "UA", None)
+    assert "Inferred from a photo caption" in leg.note
     assert titles(event.sources) == sorted([CUNNINGHAM, BONDAREV])
 
 
@@ -133,3 +142,21 @@ def test_make_run_loads_the_seed_only_into_an_empty_database(db, capsys):
     assert "the seed was not loaded, and nothing was changed" in capsys.readouterr().out
     event.refresh_from_db()
     assert (event.reported_count, event.visibility) == (124, "restricted")
+
+
+def test_the_people_freed_have_the_status_their_sources_support(seed):
+    """Named in an article's text: reported; in both articles: confirmed; only in a photo
+    caption: reported, and the quote says so."""
+    statuses = dict(
+        Release.objects.values_list("prisoner__slug", "status").order_by("prisoner__slug")
+    )
+    assert statuses == {
+        "ales-bialiatski": "reported",
+        "maria-kolesnikova": "confirmed",
+        "viktor-babariko": "reported",
+        "vladimir-labkovich": "reported",
+    }
+    babariko = Release.objects.get(prisoner__slug="viktor-babariko")
+    link = babariko.source_links.get()
+    assert (link.source.title, link.stance) == (BONDAREV, "supports")
+    assert link.quote.startswith("Photo caption only")

@@ -35,6 +35,9 @@ class VersionedModelForm(forms.ModelForm):
     current_version = None
     # Set for the restore of a deleted record: it is saved as a new row again.
     restoring_deleted = False
+    # Set where the record's sources are rows of an inline, saved after the record: the
+    # inline's formset checks that a public record cites one.
+    sources_in_inline = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +77,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def needs_publication_check(self, cleaned, stored):
         """A record that becomes public, or a public one whose sources change, must cite one."""
-        if not self.will_be_public(cleaned):
+        if self.sources_in_inline or not self.will_be_public(cleaned):
             return False
         if self.is_update and stored is None:  # an inline row left as it was
             return False
@@ -118,6 +121,7 @@ def save_from_form(request, record, form):
         user=request.user,
         seen_version=form.cleaned_data.get("seen_version"),
         sources=form.cleaned_data.get("sources") if "sources" in form.fields else None,
+        check_sources=not getattr(form, "sources_in_inline", False),
     )
 
 

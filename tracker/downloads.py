@@ -85,12 +85,17 @@ class _FixturePlan:
     def __init__(self):
         self.pk_subqueries = defaultdict(list)
 
-    def add(self, model, pks, *, root=False):
-        """Export `model`'s public records among `pks`, and the records they refer to."""
+    def add(self, model, pks, *, root=False, parent_field=None):
+        """Export `model`'s public records among `pks`, and the records they refer to.
+
+        `parent_field`: the foreign key to the records these were added for (as their children
+        or parts), which are in the plan already: not followed back.
+        """
         queryset = _public(model._default_manager.filter(pk__in=pks))
         self.pk_subqueries[model].append(queryset.values("pk"))
         for field in _natural_key_fks(model):
-            self.add(field.related_model, queryset.values(field.attname))
+            if field.name != parent_field:
+                self.add(field.related_model, queryset.values(field.attname))
         for field in _natural_key_m2ms(model):
             through = field.remote_field.through
             links = through._default_manager.filter(
@@ -98,14 +103,19 @@ class _FixturePlan:
             )
             self.add(field.related_model, links.values(field.m2m_reverse_field_name()))
         # Children only of what was asked for: a person's release brings its event, but not
-        # the event's other releases.
+        # the event's other releases. Parts (the sources a release cites, with their stance)
+        # come with their record wherever it is exported.
+        names = [*getattr(model, "fixture_parts", ())]
         if root:
-            for name in getattr(model, "fixture_children", ()):
-                relation = model._meta.get_field(name)
-                children = relation.related_model._default_manager.filter(
-                    **{f"{relation.field.name}__in": queryset.values("pk")}
-                )
-                self.add(relation.related_model, children.values("pk"))
+            names += getattr(model, "fixture_children", ())
+        for name in names:
+            relation = model._meta.get_field(name)
+            children = relation.related_model._default_manager.filter(
+                **{f"{relation.field.name}__in": queryset.values("pk")}
+            )
+            self.add(
+                relation.related_model, children.values("pk"), parent_field=relation.field.name
+            )
 
     def querysets(self):
         """One queryset per model, parents before children, fetching no row twice."""

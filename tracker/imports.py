@@ -617,7 +617,12 @@ class _Import:
             self.update(model, changed)
             self.write_links(model, records)
             self.write_history(model, new, changed)
-            self.check_published(model, records)
+        # After every model: a record's sources may be records of another model (the sources
+        # a person freed cites), written after it.
+        for model in models:
+            self.check_published(
+                model, [p for p in self.pending[model].values() if p.needs_writing]
+            )
         for model in models:
             written = [p for p in self.pending[model].values() if p.needs_writing]
             try:

@@ -16,6 +16,14 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted (staff only)")
 
 
+class CountQualifier(models.TextChoices):
+    """How a reported number is meant: "123", "more than 1,100", "about 1,200"."""
+
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    ABOUT = "about", _("about")
+
+
 class PublishableQuerySet(models.QuerySet):
     def public(self):
         """What the public may see: the base of every public page, count, feed and download."""

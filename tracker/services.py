@@ -155,12 +155,15 @@ def check_publishable(record, *, sources=None):
         )
 
 
-def save_record(record, *, user, seen_version=None, update_fields=None, sources=None):
+def save_record(
+    record, *, user, seen_version=None, update_fields=None, sources=None, check_sources=True
+):
     """Save `record` as the next version, refusing if it changed since `seen_version`.
 
     For a new record `seen_version` is ignored. A record that becomes public must be
     publishable, with `sources` when a form is about to change them (see
-    `publication_problems`). The history entry names `user`.
+    `publication_problems`); `check_sources=False` where the caller checked the sources it is
+    about to save after the record. The history entry names `user`.
     """
     with transaction.atomic():
         stored = None
@@ -169,7 +172,7 @@ def save_record(record, *, user, seen_version=None, update_fields=None, sources=
             record.version = stored.version + 1
             if update_fields is not None:
                 update_fields = {*update_fields, "version"}
-        if becomes_public(record, stored):
+        if check_sources and becomes_public(record, stored):
             check_publishable(record, sources=sources)
         record._history_user = user
         record.save(update_fields=update_fields)

@@ -27,9 +27,13 @@ from prisoners.models import Prisoner, PrisonerCount, PrisonerStatus
 from prisoners.search import search_key
 from releases.models import (
     ConcessionKind,
+    Participant,
+    ParticipantRole,
     Release,
     ReleaseCircumstances,
     ReleaseEvent,
+    ReportedNationality,
+    RouteLeg,
     SanctionsConcession,
 )
 from tracker.figures import invalidate
@@ -590,6 +594,7 @@ class SyntheticData:
         self.event_count, self.prisoner_count = events, prisoners
         self.sources, self.source_keys, self.registers = [], set(), {}
         self.people, self.events, self.releases, self.concessions, self.counts = [], [], [], [], []
+        self.participants, self.nationality_reports, self.route_legs = [], [], []
         self.links = defaultdict(list)  # many-to-many relation -> [(record, [related])]
         # By position in self.people: the country holding each person, and their nationalities.
         self.held_by, self.nationalities = [], []
@@ -701,11 +706,6 @@ class SyntheticData:
             slug=self.event_slugs(f"{country.name} release {date.isoformat()}"),
             date=date,
             releasing_country=country,
-            intermediary=(
-                f"Special envoy of {self.countries[counterparts[0]].name}"
-                if counterparts and rng.random() < 0.6
-                else ""
-            ),
             reported_count=reported,
             summary=(
                 f"{country.name} released {figure} people held for political reasons; "
@@ -732,15 +732,28 @@ class SyntheticData:
             for delay, publisher in zip(delays, publishers, strict=True)
         ]
         self.link(ReleaseEvent.counterparts, event, self.country_list(counterparts))
-        self.link(
-            ReleaseEvent.reported_nationalities,
-            event,
-            self.country_list(sorted(reported_nationalities)),
-        )
-        self.link(
-            ReleaseEvent.destinations, event, self.country_list([destination] * bool(destination))
-        )
         self.link(ReleaseEvent.sources, event, sources)
+        shared = {"event": event, "visibility": Visibility.PUBLIC}
+        if counterparts and rng.random() < 0.6:
+            envoy = Participant(
+                name=f"Envoy {len(self.participants) + 1}",
+                role=ParticipantRole.ENVOY,
+                title=f"Special envoy of {self.countries[counterparts[0]].name}",
+                country=self.countries[counterparts[0]],
+                **shared,
+            )
+            self.participants.append(envoy)
+            self.link(Participant.sources, envoy, sources[:1])
+        for nationality in sorted(reported_nationalities):
+            self.nationality_reports.append(
+                ReportedNationality(
+                    country=self.countries[nationality], source=sources[0], **shared
+                )
+            )
+        if destination:
+            leg = RouteLeg(from_country=country, to_country=self.countries[destination], **shared)
+            self.route_legs.append(leg)
+            self.link(RouteLeg.sources, leg, sources[:1])
         for position in freed:
             circumstances = _weighted(rng, CIRCUMSTANCES)
             deported = destination and circumstances == ReleaseCircumstances.DEPORTED
@@ -845,6 +858,9 @@ class SyntheticData:
             write(PrisonerCount, self.counts)
             write(ReleaseEvent, self.events)
             write(Release, self.releases)
+            write(Participant, self.participants)
+            write(ReportedNationality, self.nationality_reports)
+            write(RouteLeg, self.route_legs)
             write(SanctionsConcession, self.concessions)
             for relation, pairs in self.links.items():
                 through, field = relation.through, relation.field
