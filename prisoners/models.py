@@ -212,7 +212,9 @@ class Prisoner(Publishable):
         return dates.iso(self.detained_on, self.detained_on_precision)
 
     def clean(self):
-        dates.clean_partial_date(self, "detained_on", "detained_on_precision", blank_is_unknown=True)
+        dates.clean_partial_date(
+            self, "detained_on", "detained_on_precision", blank_is_unknown=True
+        )
         if not self.slug and self.name:
             self.slug = unique_slug(self, self.name)
 
@@ -265,7 +267,9 @@ class PrisonerCount(Versioned):
     )
     as_of = models.DateField(
         _("as of"),
-        help_text=_("The first day of the period the count is for: 2025-12-01 for “December 2025”."),
+        help_text=_(
+            "The first day of the period the count is for: 2025-12-01 for “December 2025”."
+        ),
     )
     as_of_precision = dates.precision_field(
         allow_unknown=False, verbose_name=_("as-of date precision")

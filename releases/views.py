@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.downloads import CONCESSION_COLUMNS, COUNTRY_COLUMNS, EVENT_COLUMNS
+from releases.downloads import (
+    CONCESSION_COLUMNS,
+    COUNTRY_COLUMNS,
+    COUNTRY_CSV_PREFETCH,
+    EVENT_COLUMNS,
+)
 from releases.filters import ReleaseEventFilter, SanctionsConcessionFilter
 from releases.models import Release, ReleaseEvent, SanctionsConcession
 from tracker.downloads import DOWNLOAD_FORMATS
@@ -190,7 +195,9 @@ def freed_nationality_links():
 def with_country_figures(countries):
     """Annotate each country with what the tracker records about it, one subquery a figure."""
     events = ReleaseEvent.objects.public()
-    latest_count = PrisonerCount.objects.filter(country=OuterRef("pk")).order_by("-as_of")
+    latest_count = PrisonerCount.objects.filter(country=OuterRef("pk")).order_by(
+        "-as_of", "counted_by", "pk"
+    )
     nationals_freed = freed_nationality_links().filter(country=OuterRef("pk"))
     reported_freed = (
         events.filter(releasing_country=OuterRef("pk"))
@@ -215,6 +222,9 @@ def with_country_figures(countries):
         ),
         latest_count=Subquery(latest_count.values("count")[:1]),
         latest_count_on=Subquery(latest_count.values("as_of")[:1]),
+        # "at least 1,100": prisoners.models.count_display(latest_count, latest_count_qualifier)
+        latest_count_qualifier=Subquery(latest_count.values("qualifier")[:1]),
+        latest_count_on_precision=Subquery(latest_count.values("as_of_precision")[:1]),
     )
 
 
@@ -232,6 +242,8 @@ COUNTRY_FIGURES = [
     "concessions_received_count",
     "latest_count",
     "latest_count_on",
+    "latest_count_qualifier",
+    "latest_count_on_precision",
 ]
 
 
@@ -263,6 +275,7 @@ class CountryListView(CachedPageMixin, DownloadMixin, ListView):
     context_object_name = "countries"
     download_stem = "countries"
     csv_columns = COUNTRY_COLUMNS
+    csv_prefetch = COUNTRY_CSV_PREFETCH  # the latest count's qualifier and sources
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
@@ -290,6 +303,7 @@ class CountryDetailView(PublicDetailView):
     slug_url_kwarg = "code"
     download_stem = "country"
     csv_columns = COUNTRY_COLUMNS
+    csv_prefetch = COUNTRY_CSV_PREFETCH  # the latest count's qualifier and sources
 
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]

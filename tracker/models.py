@@ -271,7 +271,9 @@ class Source(Versioned):
         return dates.iso(self.published_on, self.published_on_precision)
 
     def clean(self):
-        dates.clean_partial_date(self, "published_on", "published_on_precision", blank_is_unknown=True)
+        dates.clean_partial_date(
+            self, "published_on", "published_on_precision", blank_is_unknown=True
+        )
         if not self.slug and self.title:
             self.slug = unique_slug(self, self.title)
 
