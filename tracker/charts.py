@@ -325,7 +325,7 @@ def dated_line_chart(
     bounds = {point.bound for point in points}
     for bound in (AT_LEAST, ABOUT):
         if bound in bounds:
-            name = (bound_names or {}).get(bound, BOUND_SIGNS[bound].strip())
+            name = (bound_names or {}).get(bound, bound.replace("_", " "))
             keys.append(("point", _POINT_CLASSES[bound], f"{BOUND_SIGNS[bound]}{name}"))
     if markers:
         keys.append(("marker", "chart-marker", marker_name))
