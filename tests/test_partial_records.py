@@ -262,3 +262,26 @@ def test_a_restricted_record_never_shows_through_a_source(client, make_prisoner,
     make_prisoner(name="Hidden", visibility=Visibility.RESTRICTED, sources=[source])
     response = client.get("/prisoners/", {"format": "csv"})
     assert b"Hidden" not in b"".join(response.streaming_content)
+
+
+def test_a_source_added_through_the_admin_gets_its_slug_and_partial_date(staff_client):
+    response = staff_client.post(
+        "/admin/tracker/source/add/",
+        {
+            "title": "Human rights situation in Belarus",
+            "slug": "",
+            "author": "",
+            "publisher": "Viasna",
+            "published_on": "2025-11-20",
+            "published_on_precision": "month",
+            "url": "",
+            "quote": "",
+        },
+    )
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert source.slug == "human-rights-situation-in-belarus"
+    assert (source.published_on, source.published_on_display) == (
+        datetime.date(2025, 11, 1),
+        "November 2025",
+    )
