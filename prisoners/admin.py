@@ -97,7 +97,17 @@ class PrisonerAdmin(PublishableAdmin):
             "Identity",
             {"fields": ["name", "name_native", "other_names", "slug", "nationalities", "role"]},
         ),
-        ("Detention", {"fields": ["status", "detained_on", "charges", "sentence"]}),
+        (
+            "Detention",
+            {
+                "fields": [
+                    "status",
+                    ("detained_on", "detained_on_precision"),
+                    "charges",
+                    "sentence",
+                ]
+            },
+        ),
         ("Description", {"fields": ["description"]}),
         ("Sources", {"fields": ["sources"]}),
         ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
@@ -128,9 +138,24 @@ class PrisonerAdmin(PublishableAdmin):
 
 @admin.register(PrisonerCount)
 class PrisonerCountAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["country", "as_of", "count", "note"]
-    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["country", "as_of_shown", "count_shown", "counted_by"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter), "qualifier"]
     list_select_related = ["country"]
-    search_fields = ["country__name", "country__code", "note"]
+    search_fields = ["country__name", "country__code", "counted_by"]
+    fields = [
+        "country",
+        ("as_of", "as_of_precision"),
+        ("count", "qualifier"),
+        "counted_by",
+        "sources",
+    ]
     autocomplete_fields = ["country", "sources"]
     date_hierarchy = "as_of"
+
+    @admin.display(description=_("as of"), ordering="as_of")
+    def as_of_shown(self, count):
+        return count.as_of_display
+
+    @admin.display(description=_("political prisoners"), ordering="count")
+    def count_shown(self, count):
+        return count.display

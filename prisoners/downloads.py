@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from tracker.downloads import SitePath, codes_cell, sources_cell
+
 PRISONER_COLUMNS = [
     (_("name"), lambda person: person.name),
     (_("name in original script"), lambda person: person.name_native),
@@ -10,9 +12,12 @@ PRISONER_COLUMNS = [
         _("nationalities"),
         lambda person: "; ".join(country.name for country in person.nationalities.all()),
     ),
+    (_("nationality codes"), lambda person: codes_cell(person.nationalities)),
     (_("role"), lambda person: person.role),
     (_("status"), lambda person: person.get_status_display()),
-    (_("detained on"), lambda person: person.detained_on),
+    # ISO 8601 at the precision the sources give: "2020-06" for June 2020, blank if unknown.
+    (_("detained on"), lambda person: person.detained_on_iso),
     (_("sentence"), lambda person: person.sentence),
-    (_("page"), lambda person: person.get_absolute_url()),
+    (_("sources"), lambda person: sources_cell(person.sources)),
+    (_("page"), lambda person: SitePath(person.get_absolute_url())),
 ]

@@ -1,11 +1,38 @@
 """The filters of the people listing; its downloads reuse them."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Prisoner, PrisonerStatus
-from tracker.filters import CountryCodeFilter, TotalOrderingFilter, search_filter
+from tracker.filters import CountryCodeFilter, TotalOrderingFilter, date_filter, search_filter
 from tracker.models import Visibility
+
+# Detention dates are partial (tracker.dates): "June 2020" is stored as 1 June 2020.
+PARTIAL_DATE_HELP = _(
+    "A detention date known only as a month counts as the first day of that month (“June "
+    "2020” as 2020-06-01); one known only as a year, as 1 January. Unknown dates are left out."
+)
+
+
+class DetentionRangeForm(forms.Form):
+    """Refuses a range whose start is after its end, instead of silently showing nothing."""
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("detained_after"), cleaned.get("detained_before")
+        if after and before and after > before:
+            raise forms.ValidationError(
+                _("The start date (%(after)s) is after the end date (%(before)s)."),
+                params={"after": after.isoformat(), "before": before.isoformat()},
+            )
+        return cleaned
+
+
+def detention_filter(lookup_expr, label):
+    date = date_filter(lookup_expr, label, field_name="detained_on")
+    date.extra["help_text"] = PARTIAL_DATE_HELP
+    return date
 
 
 class PrisonerFilter(django_filters.FilterSet):
@@ -19,16 +46,23 @@ class PrisonerFilter(django_filters.FilterSet):
         choices=PrisonerStatus.choices, label=_("Status"), empty_label=_("Any status")
     )
     q = search_filter("filter_name", _("Name, in any spelling"))
+    detained_after = detention_filter("gte", _("Detained from"))
+    detained_before = detention_filter("lte", _("Detained until"))
     sort = TotalOrderingFilter(
         fields=[("name", "name"), ("detained_on", "detained")],
         field_labels={"name": _("Name"), "detained_on": _("Date detained")},
         label=_("Sort by"),
         empty_label=_("Name"),
+        help_text=_(
+            "By date detained: a date known only as a month sorts as the first day of that "
+            "month, one known only as a year as 1 January."
+        ),
     )
 
     class Meta:
         model = Prisoner
         fields = []
+        form = DetentionRangeForm
 
     def filter_event(self, queryset, name, slug):
         freed_in_event = Prisoner.objects.filter(

@@ -4,10 +4,13 @@ from django.db import connection, models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from prisoners import search
+from tracker import dates
+from tracker.dates import DatePrecision
 from tracker.models import (
     Country,
     Publishable,
@@ -113,7 +116,16 @@ class Prisoner(Publishable):
         help_text=_("One line, e.g. 'Human rights defender, 2022 Nobel Peace Prize laureate'."),
     )
     description = models.TextField(_("description"), blank=True)
-    detained_on = models.DateField(_("detained on"), null=True, blank=True)
+    detained_on = models.DateField(
+        _("detained on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first day of the period the sources give: 2020-06-01 for “arrested in June "
+            "2020”. Blank if unknown."
+        ),
+    )
+    detained_on_precision = dates.precision_field(verbose_name=_("detention date precision"))
     charges = models.TextField(_("charges"), blank=True)
     sentence = models.CharField(
         _("sentence"), max_length=200, blank=True, help_text=_("E.g. '10 years, strict regime'.")
@@ -155,6 +167,16 @@ class Prisoner(Publishable):
             models.CheckConstraint(
                 condition=~models.Q(slug=""), name="prisoners_prisoner_slug_not_blank"
             ),
+            models.CheckConstraint(
+                condition=models.Q(detained_on_precision__in=DatePrecision.values),
+                name="prisoners_prisoner_detained_on_precision_valid",
+            ),
+            # A date "unknown" is blank; a blank date is unknown whatever its precision says.
+            models.CheckConstraint(
+                condition=~models.Q(detained_on_precision=DatePrecision.UNKNOWN)
+                | models.Q(detained_on__isnull=True),
+                name="prisoners_prisoner_detained_on_unknown_is_blank",
+            ),
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="prisoners_name_id_idx"),
@@ -180,7 +202,19 @@ class Prisoner(Publishable):
     def other_names_list(self):
         return [line.strip() for line in self.other_names.splitlines() if line.strip()]
 
+    @property
+    def detained_on_display(self):
+        """ "12 June 2020", "June 2020", "2020", or "date unknown"."""
+        return dates.display(self.detained_on, self.detained_on_precision)
+
+    @property
+    def detained_on_iso(self):
+        return dates.iso(self.detained_on, self.detained_on_precision)
+
     def clean(self):
+        dates.clean_partial_date(
+            self, "detained_on", "detained_on_precision", blank_is_unknown=True
+        )
         if not self.slug and self.name:
             self.slug = unique_slug(self, self.name)
 
@@ -201,13 +235,29 @@ def keep_search_key_current(sender, instance, **kwargs):
     instance.search_key = instance.build_search_key()
 
 
+class CountQualifier(models.TextChoices):
+    """How a count reads in its source: "1,227", "more than 1,100", "about 1,200"."""
+
+    EXACT = "exact", _("Exact")
+    AT_LEAST = "at_least", _("At least (a lower bound)")
+    ABOUT = "about", _("About (approximate)")
+
+
 class PrisonerCountQuerySet(models.QuerySet):
-    def get_by_natural_key(self, country_code, as_of):
-        return self.get(country__code=country_code, as_of=as_of)
+    def get_by_natural_key(self, country_code, as_of, *counter):
+        """(country code, as_of "YYYY-MM-DD", who counted); fixtures written before counts
+        named their counter give (country code, as_of): the count nobody is named for."""
+        counted_by = counter[0] if counter else ""
+        return self.get(country__code=country_code, as_of=as_of, counted_by=counted_by)
 
 
 class PrisonerCount(Versioned):
-    """How many political prisoners a country holds on a date, by a cited count."""
+    """How many political prisoners a country holds at a time, by whose count, by a cited source.
+
+    `as_of` is a partial date (a count needs at least a year): "December 2025" is stored as
+    2025-12-01 with month precision. `qualifier` says whether the number is exact, a lower bound
+    ("more than 1,100" is at least 1,100) or approximate.
+    """
 
     country = models.ForeignKey(
         Country,
@@ -215,13 +265,30 @@ class PrisonerCount(Versioned):
         related_name="prisoner_counts",
         verbose_name=_("country"),
     )
-    as_of = models.DateField(_("as of"))
+    as_of = models.DateField(
+        _("as of"),
+        help_text=_(
+            "The first day of the period the count is for: 2025-12-01 for “December 2025”."
+        ),
+    )
+    as_of_precision = dates.precision_field(
+        allow_unknown=False, verbose_name=_("as-of date precision")
+    )
     count = models.PositiveIntegerField(_("political prisoners"))
-    note = models.CharField(
-        _("note"),
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=10,
+        choices=CountQualifier,
+        default=CountQualifier.EXACT,
+        help_text=_("“More than 1,100” is “at least” 1,100; “around 1,200” is “about” 1,200."),
+    )
+    counted_by = models.CharField(
+        _("counted by"),
         max_length=300,
         blank=True,
-        help_text=_("Whose count it is or how it was made, e.g. 'Viasna register'."),
+        help_text=_(
+            "The organisation that made the count, e.g. Viasna. Blank if the source does not say."
+        ),
     )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="prisoner_counts", verbose_name=_("sources")
@@ -231,21 +298,65 @@ class PrisonerCount(Versioned):
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
-        ordering = ["country__name", "-as_of"]
+        ordering = ["country__name", "-as_of", "counted_by"]
         verbose_name = _("political-prisoner count")
         verbose_name_plural = _("political-prisoner counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["country", "as_of"],
-                name="prisoners_count_unique_country_date",
-                violation_error_message=_("This country already has a count for this date."),
+                fields=["country", "as_of", "counted_by"],
+                name="prisoners_count_unique_country_date_counter",
+                violation_error_message=_(
+                    "This country already has a count by this counter for this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(qualifier__in=CountQualifier.values),
+                name="prisoners_count_qualifier_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    as_of_precision__in=[
+                        DatePrecision.DAY,
+                        DatePrecision.MONTH,
+                        DatePrecision.YEAR,
+                    ]
+                ),
+                name="prisoners_count_as_of_precision_known",
             ),
         ]
 
     def __str__(self):
-        return f"{self.country}: {self.count:,} on {self.as_of:%d %b %Y}"
+        return f"{self.country}: {self.display} ({self.as_of_display})"
+
+    @property
+    def display(self):
+        """The number as its source gives it: "1,227", "at least 1,100", "about 1,200"."""
+        return count_display(self.count, self.qualifier)
+
+    @property
+    def as_of_display(self):
+        return dates.display(self.as_of, self.as_of_precision)
+
+    @property
+    def as_of_iso(self):
+        return dates.iso(self.as_of, self.as_of_precision)
+
+    def clean(self):
+        dates.clean_partial_date(self, "as_of", "as_of_precision")
 
     def natural_key(self):
-        return (*self.country.natural_key(), self.as_of.isoformat())
+        return (*self.country.natural_key(), self.as_of.isoformat(), self.counted_by)
 
     natural_key.dependencies = ["tracker.country"]
+
+
+def count_display(count, qualifier):
+    """A count with its qualifier, grouped: "1,227", "at least 1,100", "about 1,200"."""
+    if count is None:
+        return ""
+    number = formats.number_format(count, force_grouping=True)
+    if qualifier == CountQualifier.AT_LEAST:
+        return _("at least %(number)s") % {"number": number}
+    if qualifier == CountQualifier.ABOUT:
+        return _("about %(number)s") % {"number": number}
+    return number

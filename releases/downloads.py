@@ -1,8 +1,11 @@
 """CSV columns of the release and concession downloads (the JSON fixture is generic)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from prisoners.models import PrisonerCount
 from tracker import dates
+from tracker.downloads import SitePath, codes_cell, sources_cell
 
 
 def names(countries):
@@ -35,6 +38,7 @@ EVENT_COLUMNS = [
     (_("releasing country"), lambda event: event.releasing_country.name),
     (_("releasing country code"), lambda event: event.releasing_country.code),
     (_("counterparts"), lambda event: names(event.counterparts)),
+    (_("counterpart codes"), lambda event: codes_cell(event.counterparts)),
     (_("participants"), lambda event: joined(event.participants, participant)),
     (_("reported freed"), lambda event: event.reported_count),
     (_("documented freed"), lambda event: event.documented),
@@ -45,18 +49,24 @@ EVENT_COLUMNS = [
     ),
     (_("route"), lambda event: joined(event.route_legs, route_leg)),
     (_("concessions"), lambda event: event.concession_count),
-    (_("page"), lambda event: event.get_absolute_url()),
+    (_("sources"), lambda event: sources_cell(event.sources)),
+    (_("page"), lambda event: SitePath(event.get_absolute_url())),
 ]
 
 CONCESSION_COLUMNS = [
     (_("date"), lambda concession: concession.date),
     (_("announced on"), lambda concession: concession.announced_on),
     (_("sanctioning state"), lambda concession: concession.imposed_by.name),
+    (_("sanctioning state code"), lambda concession: concession.imposed_by.code),
     (_("authority"), lambda concession: concession.authority),
     (_("target"), lambda concession: concession.target),
     (
         _("target country"),
         lambda concession: concession.target_country.name if concession.target_country else "",
+    ),
+    (
+        _("target country code"),
+        lambda concession: concession.target_country.code if concession.target_country else "",
     ),
     (_("kind"), lambda concession: concession.get_kind_display()),
     (_("instrument"), lambda concession: concession.instrument),
@@ -66,7 +76,8 @@ CONCESSION_COLUMNS = [
     (_("value high (USD/year)"), lambda concession: concession.value_max_usd),
     (_("value measures"), lambda concession: concession.value_note),
     (_("release"), lambda concession: concession.event.title),
-    (_("release page"), lambda concession: concession.event.get_absolute_url()),
+    (_("sources"), lambda concession: sources_cell(concession.sources)),
+    (_("release page"), lambda concession: SitePath(concession.event.get_absolute_url())),
 ]
 
 COUNTRY_COLUMNS = [
@@ -84,7 +95,31 @@ COUNTRY_COLUMNS = [
     (_("releases it was a transit for"), lambda country: country.releases_transit_count),
     (_("concessions made"), lambda country: country.concessions_made_count),
     (_("concessions received"), lambda country: country.concessions_received_count),
-    (_("latest political-prisoner count"), lambda country: country.latest_count),
-    (_("count as of"), lambda country: country.latest_count_on),
-    (_("page"), lambda country: country.get_absolute_url()),
+    (_("latest political-prisoner count"), lambda country: _latest(country, "count")),
+    # exact, at_least ("more than 1,100") or about
+    (_("count qualifier"), lambda country: _latest(country, "qualifier")),
+    (_("count as of"), lambda country: _latest(country, "as_of_iso")),
+    (_("counted by"), lambda country: _latest(country, "counted_by")),
+    (_("count sources"), lambda country: _latest(country, "sources")),
+    (_("page"), lambda country: SitePath(country.get_absolute_url())),
 ]
+
+
+# The country downloads' CSV reads each country's counts, latest first, with their sources.
+COUNTRY_CSV_PREFETCH = [
+    Prefetch(
+        "prisoner_counts",
+        queryset=PrisonerCount.objects.order_by("-as_of", "counted_by", "pk").prefetch_related(
+            "sources"
+        ),
+        to_attr="counts_latest_first",
+    )
+]
+
+
+def _latest(country, name):
+    """A value of the country's latest count (COUNTRY_CSV_PREFETCH), blank if it has none."""
+    if not country.counts_latest_first:
+        return ""
+    count = country.counts_latest_first[0]
+    return sources_cell(count.sources) if name == "sources" else getattr(count, name)

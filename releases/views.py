@@ -27,7 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.downloads import CONCESSION_COLUMNS, COUNTRY_COLUMNS, EVENT_COLUMNS
+from releases.downloads import (
+    CONCESSION_COLUMNS,
+    COUNTRY_COLUMNS,
+    COUNTRY_CSV_PREFETCH,
+    EVENT_COLUMNS,
+)
 from releases.filters import ReleaseEventFilter, SanctionsConcessionFilter
 from releases.models import (
     Participant,
@@ -262,7 +267,9 @@ def legs_through(country):
 def with_country_figures(countries):
     """Annotate each country with what the tracker records about it, one subquery a figure."""
     events = ReleaseEvent.objects.public()
-    latest_count = PrisonerCount.objects.filter(country=OuterRef("pk")).order_by("-as_of")
+    latest_count = PrisonerCount.objects.filter(country=OuterRef("pk")).order_by(
+        "-as_of", "counted_by", "pk"
+    )
     nationals_freed = freed_nationality_links().filter(country=OuterRef("pk"))
     reported_freed = (
         events.filter(releasing_country=OuterRef("pk"))
@@ -293,6 +300,9 @@ def with_country_figures(countries):
         ),
         latest_count=Subquery(latest_count.values("count")[:1]),
         latest_count_on=Subquery(latest_count.values("as_of")[:1]),
+        # "at least 1,100": prisoners.models.count_display(latest_count, latest_count_qualifier)
+        latest_count_qualifier=Subquery(latest_count.values("qualifier")[:1]),
+        latest_count_on_precision=Subquery(latest_count.values("as_of_precision")[:1]),
     )
 
 
@@ -312,6 +322,8 @@ COUNTRY_FIGURES = [
     "concessions_received_count",
     "latest_count",
     "latest_count_on",
+    "latest_count_qualifier",
+    "latest_count_on_precision",
 ]
 
 
@@ -348,6 +360,7 @@ class CountryListView(CachedPageMixin, DownloadMixin, ListView):
     context_object_name = "countries"
     download_stem = "countries"
     csv_columns = COUNTRY_COLUMNS
+    csv_prefetch = COUNTRY_CSV_PREFETCH  # the latest count's qualifier and sources
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
@@ -375,6 +388,7 @@ class CountryDetailView(PublicDetailView):
     slug_url_kwarg = "code"
     download_stem = "country"
     csv_columns = COUNTRY_COLUMNS
+    csv_prefetch = COUNTRY_CSV_PREFETCH  # the latest count's qualifier and sources
 
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]

@@ -45,6 +45,9 @@ def make_source():
         n = next(_sequence)
         fields.setdefault("title", f"Report {n}")
         fields.setdefault("published_on", datetime.date(2025, 1, 1) + datetime.timedelta(days=n))
+        fields.setdefault("slug", f"report-{n}")
+        if fields["published_on"] is None:
+            fields.setdefault("published_on_precision", "unknown")
         return Source.objects.create(**fields)
 
     return make

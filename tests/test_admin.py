@@ -197,6 +197,7 @@ def test_person_added_through_the_admin_gets_a_slug_from_the_name(staff_client):
             "slug": "",
             "nationalities": [code_id("BY")],
             "status": "released",
+            "detained_on_precision": "unknown",  # the form shows it beside the date
             "visibility": "restricted",
         },
     )

@@ -247,3 +247,41 @@ def test_long_legends_wrap_inside_the_chart():
     )
     legend = [t for t in tree.iter(f"{SVG}text") if t.text in {"x" * 40, "y" * 40}]
     assert legend[0].get("y") != legend[1].get("y")
+
+
+def test_a_lower_bound_is_drawn_as_one_not_as_a_fall():
+    points = [
+        charts.DatedValue(datetime.date(2025, 12, 18), 1227),
+        charts.DatedValue(datetime.date(2026, 1, 15), 1100, bound=charts.AT_LEAST),
+    ]
+    tree = parse(line_chart(points))
+    (line,) = tree.iter(f"{SVG}polyline")
+    assert line.get("class") == "chart-line chart-line-bound"  # dashed: its slope says nothing
+    circles = [circle.get("class") for circle in tree.iter(f"{SVG}circle")]
+    assert "chart-point chart-point-bound" in circles  # an open point...
+    assert tree.find(f".//{SVG}path[@class='chart-bound-arrow']") is not None  # ...arrow up
+    assert {"1,227", "≥ 1,100", "≥ at least"} <= set(texts(tree))
+    assert any(title.endswith(": ≥ 1,100") for title in titles(tree))
+
+
+def test_an_approximate_value_is_marked_and_exact_runs_stay_solid():
+    points = [
+        charts.DatedValue(datetime.date(2025, 1, 1), 1300),
+        charts.DatedValue(datetime.date(2025, 6, 1), 1250),
+        charts.DatedValue(datetime.date(2025, 12, 1), 1200, bound=charts.ABOUT),
+        charts.DatedValue(datetime.date(2026, 3, 1), 1100, bound=charts.AT_LEAST),
+    ]
+    tree = parse(line_chart(points))
+    lines = [line.get("class") for line in tree.iter(f"{SVG}polyline")]
+    assert lines == ["chart-line", "chart-line chart-line-bound"]
+    solid = tree.find(f"{SVG}polyline").get("points").split()
+    assert len(solid) == 3  # the exact and approximate counts, joined as before
+    assert {"≈ 1,200", "≈ about", "≥ 1,100", "≥ at least"} <= set(texts(tree))
+    assert "chart-point chart-point-about" in [c.get("class") for c in tree.iter(f"{SVG}circle")]
+
+
+def test_exact_counts_draw_no_bound_key():
+    tree = parse(
+        line_chart([charts.DatedValue(DAY, 1227), charts.DatedValue(DAY.replace(year=2026), 1300)])
+    )
+    assert not [t for t in texts(tree) if t.startswith(("≥", "≈"))]

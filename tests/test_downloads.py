@@ -14,6 +14,13 @@ from tracker.models import Country, Source, Visibility
 pytestmark = pytest.mark.django_db
 
 EVENT_URL = "/releases/belarus-release-2025-12-13/"
+# Each source as "title (publisher, date)", and " <url>" when online; " | " between them,
+# the latest first.
+SOURCES_CELL = (
+    "Freeing Political Prisoners Does Not Cure the Disease of Dictatorship (2025-12-18) | "
+    "Belarus frees 123 prisoners as Trump administration lifts key sanctions "
+    "(CapitalismInstitute.org, 2025-12-15)"
+)
 PAGES = [
     "/releases/",
     "/releases/2025/",
@@ -121,6 +128,7 @@ def test_release_csv_has_readable_columns(client, seed):
             "releasing country": "Belarus",
             "releasing country code": "BY",
             "counterparts": "United States",
+            "counterpart codes": "US",
             "participants": "John Coale (envoy, US)",
             "reported freed": "123",
             "documented freed": "4",
@@ -131,7 +139,8 @@ def test_release_csv_has_readable_columns(client, seed):
             ),
             "route": "BY → UA: number not given",
             "concessions": "1",
-            "page": EVENT_URL,
+            "sources": SOURCES_CELL,
+            "page": f"http://testserver{EVENT_URL}",
         }
     ]
 
@@ -143,6 +152,10 @@ def test_people_csv_keeps_every_script(client, seed):
     assert rows[0]["name in original script"] == "Марыя Калеснікава"
     assert "Мария Колесникова" in rows[0]["other spellings"]
     assert rows[0]["nationalities"] == "Belarus"
+    assert rows[0]["nationality codes"] == "BY"
+    assert rows[0]["detained on"] == ""  # the articles do not say
+    assert rows[0]["sources"] == SOURCES_CELL
+    assert rows[0]["page"] == "http://testserver/prisoners/maria-kolesnikova/"
 
 
 def test_concession_and_country_csv(client, seed):
@@ -151,6 +164,9 @@ def test_concession_and_country_csv(client, seed):
     assert row["target"] == "Belarusian potash sector (Belaruskali)"
     assert row["value low (USD/year)"] == "2500000000"
     assert row["date"] == "2025-12-13"
+    assert (row["sanctioning state code"], row["target country code"]) == ("US", "BY")
+    assert row["sources"] == SOURCES_CELL
+    assert row["release page"] == f"http://testserver{EVENT_URL}"
 
     _response, data = fetch(client, "/countries/BY/", format="csv")
     (row,) = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
@@ -158,6 +174,13 @@ def test_concession_and_country_csv(client, seed):
     assert row["releases made"] == "1"
     assert row["people reported freed by it"] == "123"
     assert row["latest political-prisoner count"] == "1227"
+    assert row["count qualifier"] == "exact"
+    assert row["count as of"] == "2025-12-18"
+    assert row["counted by"] == ""  # the article does not say who counted
+    assert row["count sources"] == (
+        "Freeing Political Prisoners Does Not Cure the Disease of Dictatorship (2025-12-18)"
+    )
+    assert row["page"] == "http://testserver/countries/BY/"
 
 
 def test_restricted_records_never_reach_a_download(client, seed, make_prisoner, make_release):

@@ -82,7 +82,11 @@ def _set(model, **fields):
 
 
 MALFORMED = [
-    (_set("tracker.source", published_on=None), "Record 1 (tracker.source", "published_on"),
+    (
+        _set("tracker.source", published_on="mid-December"),
+        "Record 1 (tracker.source",
+        "published_on",
+    ),
     (_set("prisoners.prisonercount", as_of=None), "Record 7 (prisoners.prisonercount", "as_of"),
     (_set("releases.releaseevent", date=20251213), "Record 8 (releases.releaseevent", "date"),
     (_set("releases.releaseevent", date={"y": 2025}), "Record 8 (releases.releaseevent", "date"),
@@ -349,8 +353,23 @@ def test_an_error_is_printed_below_the_progress_bar(db, tmp_path, capsys):
 
 
 def test_the_importer_names_a_record_without_a_complete_key(db):
-    with pytest.raises(ImportFailed, match="Record 1 .*published_on"):
-        import_fixture([{"model": "tracker.source", "fields": {"title": "Undated"}}])
+    with pytest.raises(ImportFailed, match="Record 1 .*without as_of"):
+        import_fixture(
+            [{"model": "prisoners.prisonercount", "fields": {"country": ["BY"], "count": 5}}]
+        )
+
+
+def test_a_source_whose_date_is_unknown_imports_with_a_slug_for_its_key(db):
+    from tracker.models import Source
+
+    import_fixture([{"model": "tracker.source", "fields": {"title": "Undated"}}])
+    source = Source.objects.get()
+    assert (source.slug, source.published_on, source.published_on_precision) == (
+        "undated",
+        None,
+        "unknown",
+    )
+    assert str(source) == "Undated (date unknown)"
 
 
 # --- The site's rules, kept by the importer as by the admin (tracker/releases services) -----

@@ -465,6 +465,7 @@ def test_every_admin_path_makes_a_slug(staff_client, make_event, make_prisoner, 
             "name": "Алесь Пушкін",
             "slug": "",
             "status": "detained",
+            "detained_on_precision": "unknown",  # the form shows it beside the date
             "visibility": "restricted",
             "not_a_duplicate": "on",
             "_popup": "1",

@@ -147,6 +147,7 @@ def test_duplicate_warning_before_saving_a_new_person(staff_client, people):
         "slug": "",
         "nationalities": [Country.objects.get(code="BY").pk],
         "status": "detained",
+        "detained_on_precision": "unknown",
         "visibility": "restricted",
     }
     response = staff_client.post("/admin/prisoners/prisoner/add/", form)

@@ -50,7 +50,7 @@ def contents():
         ),
         "counts": list(
             PrisonerCount.objects.order_by("country__code", "as_of").values_list(
-                "country__code", "as_of", "count", "note"
+                "country__code", "as_of", "count", "qualifier", "counted_by"
             )
         ),
         "sources": sorted(Source.objects.values_list("title", "published_on", "url")),

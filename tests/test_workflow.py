@@ -20,6 +20,7 @@ def person_form(**overrides):
         "slug": "",
         "nationalities": [Country.objects.get(code="BY").pk],
         "status": "detained",
+        "detained_on_precision": "unknown",  # the form shows it beside the date
         "visibility": "public",
         "not_a_duplicate": "on",
         **overrides,

@@ -365,10 +365,27 @@ class CountryAdmin(admin.ModelAdmin):
 class SourceAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = IndexPaginator
     show_full_result_count = False
-    list_display = ["title", "author", "publisher", "published_on"]
-    search_fields = ["title", "author", "publisher", "url"]
+    list_display = ["title", "author", "publisher", "publication_date"]
+    search_fields = ["title", "slug", "author", "publisher", "url"]
     date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "author", "publisher", "published_on", "url"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "author",
+                    "publisher",
+                    ("published_on", "published_on_precision"),
+                    "url",
+                ]
+            },
+        ),
         ("Quote", {"fields": ["quote"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description=_("published"), ordering="published_on")
+    def publication_date(self, source):
+        return source.published_on_display

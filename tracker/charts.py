@@ -39,11 +39,26 @@ class DatedBar:
     label: str
 
 
+# How a value on a line chart is known: exactly, as a lower bound ("more than 1,100") or roughly.
+EXACT, AT_LEAST, ABOUT = "exact", "at_least", "about"
+# Written before the value in its label: "≥ 1,100", "≈ 1,200".
+BOUND_SIGNS = {EXACT: "", AT_LEAST: "≥ ", ABOUT: "≈ "}
+
+
 @dataclass(frozen=True)
 class DatedValue:
+    """A value on a date. `bound`: EXACT, AT_LEAST (a lower bound: drawn as an open point with an
+    arrow up, and the line to and from it dashed, since the true value may be higher) or ABOUT
+    (approximate: an open point, dashed)."""
+
     date: datetime.date
     value: int
     label: str = ""
+    bound: str = EXACT
+
+    @property
+    def shown(self):
+        return BOUND_SIGNS.get(self.bound, "") + number(self.value)
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,8 @@ def _legend(items):
         middle = y - FONT / 3
         if kind == "line":
             parts.append(_line(x, middle, x + 18, middle, css_class))
+        elif kind == "point":
+            parts.append(_point(x + 9, middle, css_class))
         elif kind == "marker":
             parts.append(_line(x + 9, y - FONT * 0.8, x + 9, y + 2, "chart-marker"))
             parts.append(_marker_head(x + 9, y - FONT * 0.8))
@@ -196,6 +213,25 @@ def _legend(items):
         parts.append(_text(x + 24, y, label))
         x += 24 + _width(label) + FONT
     return parts, y + 8
+
+
+def _point(x, y, css_class):
+    return f'<circle class="{css_class}" cx="{_f(x)}" cy="{_f(y)}" r="6"/>'
+
+
+def _bound_arrow(x, y):
+    """An arrow pointing up from a lower-bound point: the value may be higher."""
+    return (
+        f'<path class="chart-bound-arrow" d="M{_f(x)} {_f(y - 24)} l-6 9 h12 z"/>'
+        f"{_line(x, y - 16, x, y - 7, 'chart-bound-arrow-stem')}"
+    )
+
+
+_POINT_CLASSES = {
+    EXACT: "chart-point",
+    AT_LEAST: "chart-point chart-point-bound",
+    ABOUT: "chart-point chart-point-about",
+}
 
 
 def _marker_head(x, top):
@@ -261,17 +297,36 @@ def dated_bar_chart(bars, *, chart_id, title, desc, total_name, part_name):
     return _svg(chart_id, title, desc, body)
 
 
-def dated_line_chart(points, *, chart_id, title, desc, value_name, markers=(), marker_name=""):
+def dated_line_chart(
+    points,
+    *,
+    chart_id,
+    title,
+    desc,
+    value_name,
+    markers=(),
+    marker_name="",
+    bound_names=None,
+):
     """A line of values over time, from zero up, with events marked on the same date axis.
 
     For a country: its political-prisoner counts, with its releases as vertical markers, so a
-    reader sees whether the count fell after each release.
+    reader sees whether the count fell after each release. A lower bound (AT_LEAST) is an open
+    point with an arrow up and its label reads "≥ 1,100"; the line to and from it is dashed, so
+    "more than 1,100" after "1,227" does not read as a fall of 127. An approximate value (ABOUT)
+    is an open dashed point labelled "≈ 1,200". `bound_names` ({AT_LEAST: "at least", ...}) are
+    the legend's words for them, shown when such a point is drawn.
     """
     points = sorted(points, key=lambda point: point.date)
     markers = sorted(markers, key=lambda marker: marker.date)
     if not points and not markers:
         return ""
     keys = [("line", "chart-line", value_name)] if points else []
+    bounds = {point.bound for point in points}
+    for bound in (AT_LEAST, ABOUT):
+        if bound in bounds:
+            name = (bound_names or {}).get(bound, bound.replace("_", " "))
+            keys.append(("point", _POINT_CLASSES[bound], f"{BOUND_SIGNS[bound]}{name}"))
     if markers:
         keys.append(("marker", "chart-marker", marker_name))
     legend, legend_height = _legend(keys)
@@ -287,17 +342,30 @@ def dated_line_chart(points, *, chart_id, title, desc, value_name, markers=(), m
             f"{_marker_head(x, frame.top - 14)}</g>"
         )
     coordinates = [(frame.x(point.date), frame.y(point.value)) for point in points]
-    if len(points) > 1:
-        path = " ".join(f"{_f(x)},{_f(y)}" for x, y in coordinates)
-        body.append(f'<polyline class="chart-line" points="{path}"/>')
+    # Runs of the line: solid between exact or approximate values, dashed to and from a lower
+    # bound (where the line's slope says nothing).
+    runs = []
+    for (before, start), (after, end) in pairwise(zip(points, coordinates, strict=True)):
+        bound = AT_LEAST in (before.bound, after.bound)
+        if runs and runs[-1][0] == bound:
+            runs[-1][1].append(end)
+        else:
+            runs.append((bound, [start, end]))
+    for bound, run in runs:
+        path = " ".join(f"{_f(x)},{_f(y)}" for x, y in run)
+        css_class = "chart-line chart-line-bound" if bound else "chart-line"
+        body.append(f'<polyline class="{css_class}" points="{path}"/>')
     for point, (x, y) in zip(points, coordinates, strict=True):
-        tooltip = f"{point.label or format_date(point.date, 'j M Y')}: {number(point.value)}"
+        tooltip = f"{point.label or format_date(point.date, 'j M Y')}: {point.shown}"
+        arrow = _bound_arrow(x, y) if point.bound == AT_LEAST else ""
         body.append(
             f"<g><title>{escape(tooltip)}</title>"
-            f'<circle class="chart-point" cx="{_f(x)}" cy="{_f(y)}" r="6"/></g>'
+            f"{_point(x, y, _POINT_CLASSES.get(point.bound, 'chart-point'))}{arrow}</g>"
         )
+    # A lower bound's label sits above its arrow.
     labels = [
-        (x, y, number(point.value)) for point, (x, y) in zip(points, coordinates, strict=True)
+        (x, y - 24 if point.bound == AT_LEAST else y, point.shown)
+        for point, (x, y) in zip(points, coordinates, strict=True)
     ]
     # The latest count first, then the first one, then the others from the highest down.
     labels = labels[-1:] + labels[:-1][:1] + sorted(labels[1:-1], key=lambda label: label[1])

@@ -59,9 +59,16 @@ def check(value, precision, *, field, precision_field_name):
     return {}
 
 
-def clean_partial_date(instance, field, precision_field_name):
-    """Normalise a model's partial date in place and raise ValidationError if it is incomplete."""
+def clean_partial_date(instance, field, precision_field_name, *, blank_is_unknown=False):
+    """Normalise a model's partial date in place and raise ValidationError if it is incomplete.
+
+    `blank_is_unknown`: for an optional date whose form says "blank if unknown", a blank date
+    makes the precision UNKNOWN rather than an error (the precision's default is DAY).
+    """
     value, precision = getattr(instance, field), getattr(instance, precision_field_name)
+    if blank_is_unknown and value is None:
+        precision = DatePrecision.UNKNOWN
+        setattr(instance, precision_field_name, precision)
     errors = check(value, precision, field=field, precision_field_name=precision_field_name)
     if errors:
         raise ValidationError(errors)

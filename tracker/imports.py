@@ -427,6 +427,9 @@ class _Import:
             raise ImportFailed(f"{where}: {_problems(error)}") from None
         cleaned_key = self.natural_key(model, instance, where)  # clean() may have made a slug
         instance._state.fields_cache.clear()  # the _Reference stand-ins served natural_key()
+        # The key the file's other records may use for it: a source written before sources
+        # had slugs is referred to by its old key (title, date), a person without a slug by ("",)
+        aliases = [key] if cleaned_key != key and all(key) else []
         if cleaned_key != key:
             if cleaned_key in self.pending[model]:
                 raise ImportFailed(
@@ -457,6 +460,8 @@ class _Import:
                 pending.instance, pending.references, pending.links = existing, {}, {}
                 imported.action = "kept"
         self.keys[model][key] = pending.reference
+        for alias in aliases:
+            self.keys[model].setdefault(alias, pending.reference)
         self.pending[model][key] = pending
         return imported
 

@@ -1,12 +1,19 @@
 """Shared reference data (countries, sources) and the publication rules every record follows."""
 
+import datetime
+
 from anyascii import anyascii
 from django.db import models
 from django.db.models import Subquery
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from tracker import dates
+from tracker.dates import DatePrecision
 
 
 class Visibility(models.TextChoices):
@@ -142,18 +149,60 @@ class Country(models.Model):
 
 
 class SourceQuerySet(models.QuerySet):
-    def get_by_natural_key(self, title, published_on):
-        return self.get(title=title, published_on=published_on)
+    def get_by_natural_key(self, slug, *legacy):
+        """The source with this slug; or, given the key used before sources had slugs
+        (title, publication date "YYYY-MM-DD"), the source with that title published then.
+
+        Fixtures written before the change still load. A legacy key also finds a source whose
+        date was made partial or unknown since: the one source of that title whose period
+        holds the date (or with no date), if there is exactly one.
+        """
+        if not legacy:
+            return self.get(slug=slug)
+        if len(legacy) != 1:
+            raise self.model.DoesNotExist("A source's key is its slug, or its title and date.")
+        title, published_on = slug, legacy[0]
+        if published_on in (None, ""):
+            return self.get(title=title, published_on__isnull=True)
+        day = datetime.date.fromisoformat(str(published_on))
+        try:
+            return self.get(title=title, published_on=day)
+        except self.model.DoesNotExist:
+            candidates = [
+                source
+                for source in self.filter(title=title)
+                if source.published_on is None
+                or source.published_on
+                <= day
+                <= dates.period_end(source.published_on, source.published_on_precision)
+            ]
+            if len(candidates) != 1:
+                raise
+            return candidates[0]
 
 
 class Source(Versioned):
     """A published document that a record's facts come from.
 
-    Its natural key is title + publication date, which survives a moved or dead link; the URL,
-    when there is one, is unique as well.
+    Its natural key is its slug: it survives a moved or dead link and a date found out or
+    corrected later. The URL, when there is one, is unique as well. The publication date is
+    partial (tracker.dates): "December 2025", "2025", or unknown.
     """
 
     title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "How downloads and imports refer to this source; it never changes with the date. "
+            "Leave blank to make one from the title."
+        ),
+        error_messages={
+            "unique": _("Another source already uses this slug. Choose a different one."),
+        },
+    )
     publisher = models.CharField(
         _("publisher"),
         max_length=200,
@@ -164,7 +213,16 @@ class Source(Versioned):
     url = models.URLField(
         _("URL"), max_length=500, blank=True, help_text=_("Blank when the document is not online.")
     )
-    published_on = models.DateField(_("published on"))
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first day of the period the document gives: 2025-12-01 for “December 2025”. "
+            "Blank if unknown."
+        ),
+    )
+    published_on_precision = dates.precision_field(verbose_name=_("publication date precision"))
     quote = models.TextField(
         _("quote"), blank=True, help_text=_("Optional: the passage that supports the facts cited.")
     )
@@ -173,27 +231,70 @@ class Source(Versioned):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-published_on", "title"]
+        ordering = [models.F("published_on").desc(nulls_last=True), "title", "id"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         permissions = [("import_data", "Can import JSON fixtures")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["title", "published_on"],
-                name="tracker_source_unique_title_date",
-                violation_error_message=_("A source with this title and date already exists."),
-            ),
             models.UniqueConstraint(
                 fields=["url"],
                 condition=~models.Q(url=""),
                 name="tracker_source_unique_url",
                 violation_error_message=_("A source with this URL already exists."),
             ),
+            # Every create path makes a slug (clean(), or fill_source_slug for raw saves).
+            models.CheckConstraint(
+                condition=~models.Q(slug=""), name="tracker_source_slug_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(published_on_precision__in=DatePrecision.values),
+                name="tracker_source_published_on_precision_valid",
+            ),
+            # A date "unknown" is blank; a blank date is unknown whatever its precision says.
+            models.CheckConstraint(
+                condition=~models.Q(published_on_precision=DatePrecision.UNKNOWN)
+                | models.Q(published_on__isnull=True),
+                name="tracker_source_published_on_unknown_is_blank",
+            ),
         ]
 
     def __str__(self):
         parts = [part for part in (self.author, self.publisher) if part]
-        return f"{self.title} ({', '.join([*parts, f'{self.published_on:%d %b %Y}'])})"
+        when = dates.display(self.published_on, self.published_on_precision)
+        return f"{self.title} ({', '.join([*parts, when])})"
 
     def natural_key(self):
-        return (self.title, self.published_on.isoformat())
+        """(slug,). A record read from a fixture written before sources had slugs has none
+        yet: its key is then the old one, (title, date), which get_by_natural_key accepts."""
+        if self.slug:
+            return (self.slug,)
+        return (self.title, self.published_on.isoformat() if self.published_on else "")
+
+    @property
+    def published_on_display(self):
+        return dates.display(self.published_on, self.published_on_precision)
+
+    @property
+    def published_on_iso(self):
+        return dates.iso(self.published_on, self.published_on_precision)
+
+    def clean(self):
+        dates.clean_partial_date(
+            self, "published_on", "published_on_precision", blank_is_unknown=True
+        )
+        if not self.slug and self.title:
+            self.slug = unique_slug(self, self.title)
+
+
+@receiver(pre_save, sender=Source)
+def fill_source_slug(sender, instance, raw=False, **kwargs):
+    """A source read from a fixture written before sources had slugs (a raw save, which skips
+    clean()) keeps the slug it has here, or gets one made from its title."""
+    if instance.slug:
+        return
+    if instance.pk is not None:
+        stored = Source.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        if stored:
+            instance.slug = stored
+            return
+    instance.slug = unique_slug(instance, instance.title or "source")

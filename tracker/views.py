@@ -64,6 +64,9 @@ class DownloadMixin:
 
     download_stem = None
     csv_columns = ()
+    # Lookups the CSV columns read, prefetched so that the download's queries do not grow with
+    # its rows. None: the records' sources, if their model has any.
+    csv_prefetch = None
 
     def get_download_stem(self):
         return self.download_stem
@@ -78,9 +81,18 @@ class DownloadMixin:
         header = [header for header, _value in self.csv_columns]
         rows = (
             [value(record) for _header, value in self.csv_columns]
-            for record in self.get_download_records()
+            for record in self.get_csv_records()
         )
-        return csv_response(header, rows, filename)
+        return csv_response(header, rows, filename, absolute_uri=self.request.build_absolute_uri)
+
+    def get_csv_records(self):
+        """The records of the CSV download, with what its columns read prefetched."""
+        records = self.get_download_records()
+        lookups = self.csv_prefetch
+        if lookups is None:
+            names = {field.name for field in records.model._meta.many_to_many}
+            lookups = ["sources"] if "sources" in names else []
+        return records.prefetch_related(*lookups) if lookups else records
 
 
 class PublicListView(CachedPageMixin, DownloadMixin, FilterView):

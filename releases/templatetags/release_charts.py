@@ -85,7 +85,17 @@ def prisoner_count_chart(country, counts, events):
     )
     if not counts:
         return ""
-    points = [charts.DatedValue(date=count.as_of, value=count.count) for count in counts]
+    # Each count as its source gives it (prisoners.PrisonerCount): a lower bound or an
+    # approximate value is drawn as such (tracker.charts), and the description says so.
+    points = [
+        charts.DatedValue(
+            date=count.as_of,
+            value=count.count,
+            label=count.as_of_display + (f", {count.counted_by}" if count.counted_by else ""),
+            bound=count.qualifier,
+        )
+        for count in counts
+    ]
     markers = [
         charts.DatedMarker(
             date=event.date,
@@ -94,17 +104,25 @@ def prisoner_count_chart(country, counts, events):
         for event in made
     ]
     desc = ngettext(
-        "One count: %(last)s political prisoners on %(last_date)s.",
-        "%(number)d counts, from %(first)s political prisoners on %(first_date)s to %(last)s on "
-        "%(last_date)s.",
+        "One count: %(last)s political prisoners as of %(last_date)s.",
+        "%(number)d counts, from %(first)s political prisoners as of %(first_date)s to %(last)s "
+        "as of %(last_date)s.",
         len(counts),
     ) % {
         "number": len(counts),
-        "first": charts.number(counts[0].count),
-        "first_date": _day(counts[0].as_of),
-        "last": charts.number(counts[-1].count),
-        "last_date": _day(counts[-1].as_of),
+        "first": counts[0].display,
+        "first_date": counts[0].as_of_display,
+        "last": counts[-1].display,
+        "last_date": counts[-1].as_of_display,
     }
+    qualifiers = {count.qualifier for count in counts}
+    if charts.AT_LEAST in qualifiers:
+        desc += " " + _(
+            "Counts marked ≥ are lower bounds (“at least”): the true number may be higher, so a "
+            "lower bound below an earlier count does not mean the number fell."
+        )
+    if charts.ABOUT in qualifiers:
+        desc += " " + _("Counts marked ≈ are approximate.")
     if len(made) > 10:
         desc += " " + _("%(number)d releases marked, from %(first)s to %(last)s.") % {
             "number": len(made),
@@ -123,6 +141,7 @@ def prisoner_count_chart(country, counts, events):
         value_name=_("political prisoners"),
         markers=markers,
         marker_name=_("a release"),
+        bound_names={charts.AT_LEAST: _("at least"), charts.ABOUT: _("about")},
     )
 
 

@@ -36,6 +36,7 @@ from releases.models import (
     RouteLeg,
     SanctionsConcession,
 )
+from tracker.dates import DatePrecision
 from tracker.figures import invalidate
 from tracker.models import Country, Source, Visibility
 
@@ -593,6 +594,7 @@ class SyntheticData:
         self.countries = {country.code: country for country in Country.objects.all()}
         self.event_count, self.prisoner_count = events, prisoners
         self.sources, self.source_keys, self.registers = [], set(), {}
+        self.source_slugs = set()
         self.people, self.events, self.releases, self.concessions, self.counts = [], [], [], [], []
         self.participants, self.nationality_reports, self.route_legs = [], [], []
         self.links = defaultdict(list)  # many-to-many relation -> [(record, [related])]
@@ -612,8 +614,14 @@ class SyntheticData:
         while (title, published_on) in self.source_keys:
             title += " (update)"
         self.source_keys.add((title, published_on))
+        # bulk_create skips clean(), which makes a source's slug: made here, unique.
+        slug = base = slugify(f"{title} {published_on:%Y-%m-%d}")[:190]
+        while slug in self.source_slugs:
+            slug = f"{base}-{len(self.source_slugs)}"
+        self.source_slugs.add(slug)
         source = Source(
             title=title,
+            slug=slug,
             publisher=publisher,
             url=f"https://example.org/{slugify(publisher)}/{len(self.sources) + 1}",
             published_on=published_on,
@@ -824,6 +832,8 @@ class SyntheticData:
             )
             years = rng.randint(1, 15)
             person.sentence = f"{years} year{'s' * (years != 1)}, {rng.choice(REGIMES)}"
+        else:
+            person.detained_on_precision = DatePrecision.UNKNOWN
         year = (person.detained_on or until).year
         self.link(Prisoner.sources, person, [self.register(code, year)])
 
@@ -837,8 +847,9 @@ class SyntheticData:
                 record = PrisonerCount(
                     country=self.countries[code],
                     as_of=month,
+                    as_of_precision=DatePrecision.MONTH,
                     count=count,
-                    note="Monthly count of the register",
+                    counted_by="Register of political prisoners",
                 )
                 self.counts.append(record)
                 self.link(PrisonerCount.sources, record, [self.register(code, month.year)])
