@@ -80,7 +80,6 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     for index, person in enumerate(two_people):
         choose(page, f"id_releases-{index}-prisoner", person.name.split()[0], person.name)
         page.locator(f"#id_releases-{index}-circumstances").select_option("pardoned")
-        choose(page, f"id_releases-{index}-sources", "frees 123", SOURCE)
 
     page.locator(".add-row a", has_text="Add another sanctions concession").click()
     choose(page, "id_concessions-0-imposed_by", "United States", "United States")
@@ -90,6 +89,15 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     screenshot(page, "admin-case-worker-enters")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+    # Each person freed cites its sources, with a quote, on its own page.
+    for person in two_people:
+        page.goto(f"/admin/releases/releaseevent/{ReleaseEvent.objects.get(slug=SLUG).pk}/change/")
+        page.get_by_role("row", name=person.name).locator("a.inlinechangelink").click()
+        choose(page, "id_source_links-0-source", "frees 123", SOURCE)
+        page.locator("#id_source_links-0-quote").fill(f"{person.name} was among those freed.")
+        page.locator("input[name=_save]").click()
+        expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     event = ReleaseEvent.objects.get(slug=SLUG)
     assert event.visibility == Visibility.RESTRICTED
