@@ -7,9 +7,11 @@ each of them brings events, people and concessions together.
 import datetime
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     Max,
     Min,
     OuterRef,
@@ -250,18 +252,24 @@ def reports_of_country(country):
     return ReportedNationality.objects.public().filter(event=OuterRef("pk"), country=country)
 
 
-def legs_to(country):
-    """Public route legs of the outer event that took freed people to `country`."""
-    return RouteLeg.objects.public().filter(event=OuterRef("pk"), to_country=country)
+def received_by(country):
+    """Whether the outer event's freed were taken to `country`: a public route leg, or a public
+    person freed, ends there."""
+    legs = RouteLeg.objects.public().filter(event=OuterRef("pk"), to_country=country)
+    people = Release.objects.public().filter(event=OuterRef("pk"), destination=country)
+    return Q(Exists(legs)) | Q(Exists(people))
 
 
-def legs_through(country):
-    """Public route legs of the outer event that passed through `country`: crossed it, or
-    left from it when it is not the releasing country (the freed were handed to it first)."""
-    return RouteLeg.objects.public().filter(
+def transit_through(country):
+    """Whether the outer event's freed passed through `country`: a public route leg crosses it,
+    or leaves from it when it is not the releasing country (the freed were handed to it first),
+    or a public person freed was handed over to it."""
+    legs = RouteLeg.objects.public().filter(
         Q(via_country=country) | (Q(from_country=country) & ~Q(event__releasing_country=country)),
         event=OuterRef("pk"),
     )
+    people = Release.objects.public().filter(event=OuterRef("pk"), transit=country)
+    return Q(Exists(legs)) | Q(Exists(people))
 
 
 def with_country_figures(countries):
@@ -286,11 +294,9 @@ def with_country_figures(countries):
         releases_with_nationals_reported=SubqueryCount(
             events.filter(Exists(reports_of_country(OuterRef(OuterRef("pk")))))
         ),
-        releases_received_count=SubqueryCount(
-            events.filter(Exists(legs_to(OuterRef(OuterRef("pk")))))
-        ),
+        releases_received_count=SubqueryCount(events.filter(received_by(OuterRef(OuterRef("pk"))))),
         releases_transit_count=SubqueryCount(
-            events.filter(Exists(legs_through(OuterRef(OuterRef("pk")))))
+            events.filter(transit_through(OuterRef(OuterRef("pk"))))
         ),
         concessions_made_count=SubqueryCount(
             SanctionsConcession.objects.public().filter(imposed_by=OuterRef("pk"))
@@ -345,6 +351,8 @@ def involved_countries():
         | Q(Exists(legs.filter(to_country=OuterRef("pk"))))
         | Q(Exists(legs.filter(via_country=OuterRef("pk"))))
         | Q(Exists(legs.filter(from_country=OuterRef("pk"))))
+        | Q(Exists(Release.objects.public().filter(destination=OuterRef("pk"))))
+        | Q(Exists(Release.objects.public().filter(transit=OuterRef("pk"))))
         | Q(Exists(Participant.objects.public().filter(country=OuterRef("pk"))))
         | Q(pk__in=freed_nationality_links().values("country"))
         | Q(Exists(concessions.filter(imposed_by=OuterRef("pk"))))
@@ -444,8 +452,8 @@ class CountryDetailView(PublicDetailView):
                 )
             )
             | Q(Exists(reports_of_country(country)))
-            | Q(Exists(legs_to(country)))
-            | Q(Exists(legs_through(country)))
+            | received_by(country)
+            | transit_through(country)
             | Q(Exists(Participant.objects.public().filter(event=OuterRef("pk"), country=country)))
             | freeing_nationals
         )
@@ -497,8 +505,8 @@ class CountryDetailView(PublicDetailView):
                     .filter(event=OuterRef("pk"), prisoner__nationalities=country)
                 ),
                 nationals_reported=Exists(reports_of_country(country)),
-                received_freed=Exists(legs_to(country)),
-                transit_of_freed=Exists(legs_through(country)),
+                received_freed=ExpressionWrapper(received_by(country), BooleanField()),
+                transit_of_freed=ExpressionWrapper(transit_through(country), BooleanField()),
             )
         )
         nationals = nationals.prefetch_related(

@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from releases.models import Participant, Release, ReleaseEvent, ReleaseSource, RouteLeg
 from tests.admin_forms import submitted_values
 from tests.test_admin import code_id, event_form
-from tracker.models import Visibility
+from tracker.models import Country, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +196,23 @@ def test_countries_that_received_the_freed_or_let_them_through(client, make_even
     assert "Foreigners freed" in poland.text and "received freed people" in poland.text
     listing = client.get("/countries/").text
     assert "Ukraine" in listing and "Poland" in listing
+
+
+def test_a_person_taken_to_a_country_makes_it_a_receiving_country(
+    client, make_event, make_prisoner, make_release
+):
+    event = make_event(title="Taken to Vilnius")
+    make_release(
+        event,
+        make_prisoner(),
+        transit=Country.objects.get(code="UA"),
+        destination=Country.objects.get(code="LT"),
+    )
+    lithuania = client.get("/countries/LT/")
+    assert "Taken to Vilnius" in lithuania.text and "received freed people" in lithuania.text
+    assert lithuania.context["country"].releases_received_count == 1
+    ukraine = client.get("/countries/UA/")
+    assert "transit for the freed" in ukraine.text
 
 
 def test_releases_filter_by_participant(client, make_event):
