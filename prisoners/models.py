@@ -4,7 +4,6 @@ from django.db import connection, models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,11 +11,13 @@ from prisoners import search
 from tracker import dates
 from tracker.dates import DatePrecision
 from tracker.models import (
+    CountQualifier,
     Country,
     Publishable,
     PublishableQuerySet,
     Source,
     Versioned,
+    count_display,
     unique_slug,
 )
 
@@ -235,14 +236,6 @@ def keep_search_key_current(sender, instance, **kwargs):
     instance.search_key = instance.build_search_key()
 
 
-class CountQualifier(models.TextChoices):
-    """How a count reads in its source: "1,227", "more than 1,100", "about 1,200"."""
-
-    EXACT = "exact", _("Exact")
-    AT_LEAST = "at_least", _("At least (a lower bound)")
-    ABOUT = "about", _("About (approximate)")
-
-
 class PrisonerCountQuerySet(models.QuerySet):
     def get_by_natural_key(self, country_code, as_of, *counter):
         """(country code, as_of "YYYY-MM-DD", who counted); fixtures written before counts
@@ -348,15 +341,3 @@ class PrisonerCount(Versioned):
         return (*self.country.natural_key(), self.as_of.isoformat(), self.counted_by)
 
     natural_key.dependencies = ["tracker.country"]
-
-
-def count_display(count, qualifier):
-    """A count with its qualifier, grouped: "1,227", "at least 1,100", "about 1,200"."""
-    if count is None:
-        return ""
-    number = formats.number_format(count, force_grouping=True)
-    if qualifier == CountQualifier.AT_LEAST:
-        return _("at least %(number)s") % {"number": number}
-    if qualifier == CountQualifier.ABOUT:
-        return _("about %(number)s") % {"number": number}
-    return number

@@ -20,6 +20,7 @@ from tracker.models import (
     Source,
     SubqueryCount,
     Visibility,
+    count_display,
     unique_slug,
 )
 
@@ -470,21 +471,12 @@ class ReportedNationality(Publishable):
 
     @property
     def count_display(self):
-        return count_display(self.count, self.qualifier)
+        return count_display(self.count, self.qualifier) or _("number not given")
 
     def natural_key(self):
         return (*self.event.natural_key(), *self.country.natural_key(), *self.source.natural_key())
 
     natural_key.dependencies = ["releases.releaseevent", "tracker.country", "tracker.source"]
-
-
-def count_display(count, qualifier):
-    """ "123", "at least 2", "about 1,200", or "number not given"."""
-    if count is None:
-        return str(_("number not given"))
-    if qualifier == CountQualifier.EXACT:
-        return f"{count:,}"
-    return f"{CountQualifier(qualifier).label} {count:,}"
 
 
 class RouteLegQuerySet(EventFactQuerySet):
@@ -568,7 +560,7 @@ class RouteLeg(Publishable):
 
     @property
     def count_display(self):
-        return count_display(self.count, self.qualifier)
+        return count_display(self.count, self.qualifier) or _("number not given")
 
     def natural_key(self):
         return (*self.event.natural_key(), self.position)

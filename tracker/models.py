@@ -8,6 +8,7 @@ from django.db.models import Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,11 +25,23 @@ class Visibility(models.TextChoices):
 
 
 class CountQualifier(models.TextChoices):
-    """How a reported number is meant: "123", "more than 1,100", "about 1,200"."""
+    """How a count reads in its source: "1,227", "more than 1,100", "about 1,200"."""
 
-    EXACT = "exact", _("exactly")
-    AT_LEAST = "at_least", _("at least")
-    ABOUT = "about", _("about")
+    EXACT = "exact", _("Exact")
+    AT_LEAST = "at_least", _("At least (a lower bound)")
+    ABOUT = "about", _("About (approximate)")
+
+
+def count_display(count, qualifier):
+    """A count with its qualifier, grouped: "1,227", "at least 1,100", "about 1,200"."""
+    if count is None:
+        return ""
+    number = formats.number_format(count, force_grouping=True)
+    if qualifier == CountQualifier.AT_LEAST:
+        return _("at least %(number)s") % {"number": number}
+    if qualifier == CountQualifier.ABOUT:
+        return _("about %(number)s") % {"number": number}
+    return number
 
 
 class PublishableQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@
 
 from django import template
 
-from prisoners.models import count_display as _count_display
+from tracker.models import count_display as _count_display
 
 register = template.Library()
 
