@@ -287,3 +287,17 @@ def test_the_migration_carries_the_old_fields_over():
     envoy = event.participants.get()
     assert (envoy.name, envoy.role) == ("John Coale, US special envoy", "envoy")
     assert Release.objects.get(event=event).status == "confirmed"
+
+
+def test_case_workers_enter_the_new_facts_and_only_editors_publish_them(case_worker, editor):
+    page = case_worker.get("/admin/releases/releaseevent/add/").text
+    for prefix in ("participants", "nationality_reports", "route_legs"):
+        assert f'name="{prefix}-TOTAL_FORMS"' in page
+    assert 'name="participants-__prefix__-visibility"' not in page
+    assert (
+        'name="participants-__prefix__-visibility"'
+        in editor.get("/admin/releases/releaseevent/add/").text
+    )
+    assert case_worker.user.has_perm("releases.add_releasesource")
+    assert not case_worker.user.has_perm("releases.publish_routeleg")
+    assert editor.user.has_perm("releases.publish_routeleg")
