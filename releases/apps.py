@@ -6,4 +6,5 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Releases and concessions"
 
     def ready(self):
-        from releases import services  # noqa: F401  (connects the rules to bulk writers)
+        # Connect the rules to bulk writers, and teach the importer earlier download formats.
+        from releases import legacy, services  # noqa: F401

@@ -2,14 +2,19 @@
 participants and partial dates, entered in the real admin and shown with their sources."""
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from prisoners.models import PrisonerCount
 from releases.models import Participant, Release, ReleaseEvent, ReleaseSource, RouteLeg
 from tests.admin_forms import submitted_values
 from tests.test_admin import code_id, event_form
+from tracker.imports import import_fixture
 from tracker.models import Country, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +306,33 @@ def test_case_workers_enter_the_new_facts_and_only_editors_publish_them(case_wor
     assert case_worker.user.has_perm("releases.add_releasesource")
     assert not case_worker.user.has_perm("releases.publish_routeleg")
     assert editor.user.has_perm("releases.publish_routeleg")
+
+
+# A download written by a copy of the tracker from before these records: the seed as it was.
+EARLIER_FORMAT = Path(__file__).parent / "data" / "december_2025_earlier_format.json"
+
+
+def test_a_download_from_an_earlier_version_imports(db, editor):
+    """A colleague whose copy is not upgraded sends a download: its event facts and sources
+    become today's records, as the migration makes them of the same data."""
+    call_command("import_fixture", str(EARLIER_FORMAT), "--publish-new", verbosity=0)
+    event = ReleaseEvent.objects.get(slug="belarus-release-2025-12-13")
+    assert event.participants.get().name == "John Coale, US special envoy for Belarus"
+    assert sorted(event.nationality_reports.values_list("country__code", flat=True)) == [
+        "AU",
+        "GB",
+        "JP",
+        "LT",
+        "PL",
+        "US",
+    ]
+    leg = event.route_legs.get()
+    assert (leg.from_country.code, leg.to_country.code) == ("BY", "UA")
+    kolesnikova = event.releases.get(prisoner__slug="maria-kolesnikova")
+    assert kolesnikova.status == "confirmed"
+    assert kolesnikova.source_links.filter(stance="supports").count() == 2
+    count = PrisonerCount.objects.get()
+    assert count.counted_by.startswith("Total reported in mid-December 2025")
+    # Imported again, it changes nothing.
+    report = import_fixture(json.loads(EARLIER_FORMAT.read_text()))
+    assert report.count("created") == report.count("changed") == 0

@@ -64,6 +64,24 @@ MAX_DUPLICATE_CHECKS = 1000
 MALFORMED = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError)
 
 
+# Record formats of earlier versions of the tracker, so that a colleague whose copy has not been
+# upgraded can still send its downloads: {model label: function(fields) -> [records]}. Each app
+# registers its own (in its AppConfig.ready()); the function returns the record in today's
+# format, followed by the records its old fields become, or None if the record is not in an old
+# format.
+FORMAT_UPGRADES = {}
+
+
+def upgraded(record):
+    """The record in today's format, and the records its old fields become."""
+    label = record.get("model") if isinstance(record, dict) else None
+    fields = record.get("fields") if isinstance(record, dict) else None
+    upgrade = FORMAT_UPGRADES.get(label.lower()) if isinstance(label, str) else None
+    if upgrade is None or not isinstance(fields, dict):
+        return [record]
+    return upgrade(dict(fields)) or [record]
+
+
 class ImportFailed(Exception):
     """The file cannot be imported; the message says where and why, in plain words."""
 
@@ -810,7 +828,8 @@ def import_fixture(
     )
     with transaction.atomic():
         for index, record in enumerate(records, start=1):
-            job.report.records.append(job.read(index, record))
+            for current in upgraded(record):
+                job.report.records.append(job.read(index, current))
             if progress:
                 progress(index, len(records))
         if expected_fingerprint is not None:
