@@ -6,4 +6,7 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Releases and concessions"
 
     def ready(self):
-        from releases import services  # noqa: F401  (connects the rules to bulk writers)
+        from releases import (  # noqa: F401
+            ftm,  # registers the FollowTheMoney converters (tracker.ftm)
+            services,  # connects the rules to bulk writers
+        )
