@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import Release, ReleaseEvent, SanctionedEntity, SanctionsConcession
 from tracker.models import Country, Source, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,16 @@ PAGES = [
     "/countries/",
     "/countries/JP/",
 ]
-EMPTY_ORDER = [Release, SanctionsConcession, ReleaseEvent, PrisonerCount, Prisoner, Source, Country]
+EMPTY_ORDER = [
+    Release,
+    SanctionsConcession,
+    SanctionedEntity,
+    ReleaseEvent,
+    PrisonerCount,
+    Prisoner,
+    Source,
+    Country,
+]
 
 
 def fetch(client, url, **query):

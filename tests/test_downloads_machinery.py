@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import Release, ReleaseEvent, SanctionedEntity, SanctionsConcession
 from tracker.downloads import csv_response, download_filename, fixture_response
 from tracker.models import Country, Source
 
@@ -143,6 +143,7 @@ def test_the_download_loads_into_an_empty_database(seed, tmp_path, make_count):
     for model in [
         Release,
         SanctionsConcession,
+        SanctionedEntity,
         ReleaseEvent,
         PrisonerCount,
         Prisoner,
