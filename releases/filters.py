@@ -74,10 +74,10 @@ class ReleaseEventFilter(django_filters.FilterSet):
         return queryset.filter(Exists(participants))
 
     def filter_imposed_by(self, queryset, name, country):
-        concessions = SanctionsConcession.objects.public().filter(
-            event=OuterRef("pk"), imposed_by=country
+        links = ConcessionLink.objects.public().filter(
+            event=OuterRef("pk"), concession__imposed_by=country
         )
-        return queryset.filter(Exists(concessions))
+        return queryset.filter(Exists(links))
 
     def filter_text(self, queryset, name, text):
         text = text.strip()

@@ -88,7 +88,7 @@ def _person(prisoner, exporter):
 
 @register(Prisoner)
 def prisoners(queryset, exporter):
-    queryset = queryset.prefetch_related("nationalities", "sources")
+    queryset = queryset.prefetch_related(None).prefetch_related("nationalities", "sources")
     for prisoner in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield from _person(prisoner, exporter)
 
@@ -101,7 +101,8 @@ def events(queryset, exporter):
         .select_related("prisoner")
         .prefetch_related("prisoner__nationalities", "prisoner__sources")
     )
-    queryset = queryset.select_related("releasing_country").prefetch_related(
+    queryset = queryset.prefetch_related(None).select_related("releasing_country")
+    queryset = queryset.prefetch_related(
         "sources", "counterparts", Prefetch("releases", queryset=documented, to_attr="freed")
     )
     for event in queryset.iterator(chunk_size=CHUNK_SIZE):
@@ -163,7 +164,8 @@ def _entities_queryset():
 
 @register(SanctionedEntity)
 def sanctioned_entities(queryset, exporter):
-    queryset = queryset.select_related("country", "designated_by").prefetch_related("sources")
+    queryset = queryset.prefetch_related(None).select_related("country", "designated_by")
+    queryset = queryset.prefetch_related("sources")
     for entity in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield from _sanctioned_entity(entity, exporter)
 
@@ -201,7 +203,9 @@ def _reason(links):
 
 @register(SanctionsConcession)
 def concessions(queryset, exporter):
-    queryset = queryset.select_related("imposed_by", "target_country").prefetch_related(
+    # The page's own prefetches (its public entities and links) are replaced by these.
+    queryset = queryset.prefetch_related(None).select_related("imposed_by", "target_country")
+    queryset = queryset.prefetch_related(
         "sources",
         Prefetch("entities", queryset=_entities_queryset().prefetch_related("sources")),
         Prefetch(
