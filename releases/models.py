@@ -795,20 +795,18 @@ class SanctionsConcessionQuerySet(PublishableQuerySet):
         )
         return self.annotate(date=Coalesce("announced_on", "issued_on", Subquery(first_release)))
 
-    def with_relations(self):
+    def with_relations(self, *, link_sources=False):
         """The measures with their countries, public entities and public links (each with its
-        event), in a fixed number of queries."""
+        event, and with `link_sources` its sources), in a fixed number of queries."""
+        links = ConcessionLink.objects.public().select_related("event", "concession")
+        if link_sources:
+            links = links.prefetch_related("sources")
         return self.select_related("imposed_by", "target_country").prefetch_related(
             models.Prefetch(
                 "entities",
                 queryset=SanctionedEntity.objects.public().select_related("country"),
             ),
-            models.Prefetch(
-                "links",
-                queryset=ConcessionLink.objects.public()
-                .select_related("event")
-                .order_by("event__date", "event_id"),
-            ),
+            models.Prefetch("links", queryset=links.order_by("event__date", "event_id")),
         )
 
     def for_listing(self):

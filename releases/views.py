@@ -280,7 +280,7 @@ def concession_detail_queryset():
     return (
         SanctionsConcession.objects.public()
         .with_date()
-        .with_relations()
+        .with_relations(link_sources=True)
         .prefetch_related(
             "sources",
             Prefetch(
@@ -289,13 +289,6 @@ def concession_detail_queryset():
             ),
             Prefetch("supersedes", queryset=SanctionsConcession.objects.public().with_date()),
             Prefetch("superseded_by", queryset=SanctionsConcession.objects.public().with_date()),
-            Prefetch(
-                "links",
-                queryset=ConcessionLink.objects.public()
-                .select_related("event", "concession")
-                .prefetch_related("sources")
-                .order_by("event__date", "event_id"),
-            ),
         )
     )
 
