@@ -112,7 +112,7 @@ class _FixturePlan:
                 **{f"{field.m2m_field_name()}__in": queryset.values("pk")}
             )
             if field.related_model is model:
-                self.add_chain(model, links.values(field.m2m_reverse_field_name()))
+                self.add_chain(model, field, queryset)
                 continue
             self.add(
                 field.related_model, links.values(field.m2m_reverse_field_name()), depth=depth + 1
@@ -135,11 +135,26 @@ class _FixturePlan:
                 depth=depth + 1,
             )
 
-    def add_chain(self, model, pks):
-        """Records a record of `model` refers to through a link to its own model (the
-        instrument a measure supersedes): planned as subqueries, they would nest without end,
-        so the public ones are read here, and each is added once."""
-        found = set(_public(model._default_manager.filter(pk__in=pks)).values_list("pk", flat=True))
+    def add_chain(self, model, field, owners):
+        """The records `owners` link to through `field`, a link of `model` to itself (the
+        instruments a measure supersedes), and the records those link to, to the end of the
+        chain. Planned as subqueries they would nest without end; so the public links are read
+        here, in one query whatever the chain's length, and each record is added once."""
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        public = _public(model._default_manager.all()).values("pk")
+        linked = defaultdict(set)
+        rows = through._default_manager.filter(
+            **{f"{source}__in": public, f"{target}__in": public}
+        ).values_list(f"{source}_id", f"{target}_id")
+        for owner, other in rows:
+            linked[owner].add(other)
+        if not linked:
+            return
+        found, frontier = set(), set(owners.values_list("pk", flat=True))
+        while frontier:
+            frontier = {other for owner in frontier for other in linked[owner]} - found
+            found |= frontier
         new = found - self.chained[model]
         if new:
             self.chained[model] |= new
