@@ -42,7 +42,6 @@ from releases.filters import (
 )
 from releases.models import (
     ConcessionFigure,
-    ConcessionLink,
     Participant,
     Release,
     ReleaseEvent,
@@ -256,17 +255,9 @@ class ConcessionListView(PublicListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        measures = (
-            [
-                measure
-                for measure in self.object_list.order_by(F("date").desc(nulls_last=True), "pk")[
-                    : self.timeline_limit
-                ]
-                if measure.date is not None
-            ]
-            if self.filterset.is_valid()
-            else []
-        )
+        # The measures the list shows (none when its filters are invalid), the latest first.
+        latest = self.object_list.order_by(F("date").desc(nulls_last=True), "pk")
+        measures = [measure for measure in latest[: self.timeline_limit] if measure.date]
         events = list(
             ReleaseEvent.objects.public()
             .with_figures()

@@ -283,6 +283,9 @@ def test_the_ledger_shows_every_measure_truthfully(client, ledger):
     assert "no expiry" in text and "expiry unknown" in text
     assert "none linked" in text  # GL 12
     assert '<svg class="chart"' in text and "ledger-chart-title" in text
+    # Every dated measure is a marker on the timeline, beside the releases' bars.
+    assert text.count('class="chart-marker-head"') == 6 + 1  # and the legend's key
+    assert "a sanctions measure" in text
     assert "style=" not in text and "<script" not in text
 
 
