@@ -478,7 +478,8 @@ class SanctionsConcessionAdmin(PublishableAdmin):
         "description",
     ]
     autocomplete_fields = ["imposed_by", "target_country", "entities", "supersedes", "sources"]
-    prepopulated_fields = {"slug": ["identifier"]}
+    # No prepopulated slug: left blank, clean() makes it from the state and the identifier
+    # ("us-gl-13"), or from what the measure covers; one rule, for the admin and the importer.
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (
