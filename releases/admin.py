@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from releases import services
 from releases.models import (
     DOCUMENTED_STATUSES,
+    ConcessionFigure,
+    ConcessionLink,
     Participant,
     Release,
     ReleaseEvent,
     ReleaseSource,
     ReportedNationality,
     RouteLeg,
+    SanctionedEntity,
     SanctionsConcession,
 )
 from tracker import services as tracker_services
@@ -198,27 +201,22 @@ class ParticipantInline(PublishableInlineMixin, admin.TabularInline):
     verbose_name_plural = _("participants (envoys, negotiators, spokespeople, facilitators...)")
 
 
-class SanctionsConcessionInline(PublishableInlineMixin, admin.StackedInline):
-    model = SanctionsConcession
+class ConcessionLinkInline(PublishableInlineMixin, admin.TabularInline):
+    """The measures a release is linked to, entered from the release's page."""
+
+    model = ConcessionLink
+    fk_name = "event"
     extra = 0
-    autocomplete_fields = ["imposed_by", "target_country", "sources"]
-    fieldsets = [
-        (None, {"fields": ["imposed_by", "authority", "target", "target_country", "kind"]}),
-        (
-            "Instrument and dates",
-            {
-                "fields": [
-                    "instrument",
-                    "announced_on",
-                    "issued_on",
-                    "expires_on",
-                    "target_remains_listed",
-                ]
-            },
-        ),
-        ("Value", {"fields": ["value_min_usd", "value_max_usd", "value_note"]}),
-        ("Details", {"fields": ["description", "sources", "visibility", "internal_notes"]}),
-    ]
+    autocomplete_fields = ["concession", "sources"]
+    fields = ["concession", "basis", "note", "sources", "visibility"]
+    verbose_name = _("sanctions measure linked")
+    verbose_name_plural = _(
+        "sanctions measures linked to this release (enter the measure itself under "
+        "Sanctions measures)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("concession__imposed_by")
 
 
 @admin.register(ReleaseEvent)
@@ -254,7 +252,7 @@ class ReleaseEventAdmin(PublishableAdmin):
         ReportedNationalityInline,
         RouteLegInline,
         ReleaseInline,
-        SanctionsConcessionInline,
+        ConcessionLinkInline,
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -423,11 +421,149 @@ class ParticipantAdmin(PublishableAdmin):
     autocomplete_fields = ["event", "country", "sources"]
 
 
+class ReleaseLinkInline(PublishableInlineMixin, admin.TabularInline):
+    """The releases a measure followed, entered from the measure's page."""
+
+    model = ConcessionLink
+    fk_name = "concession"
+    extra = 0
+    autocomplete_fields = ["event", "sources"]
+    fields = ["event", "basis", "note", "sources", "visibility"]
+    verbose_name = _("release it followed")
+    verbose_name_plural = _("releases it followed (none, one or several)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+
+class ConcessionFigureInline(PublishableInlineMixin, admin.TabularInline):
+    model = ConcessionFigure
+    extra = 0
+    autocomplete_fields = ["sources"]
+    fields = [
+        "measure",
+        "slug",
+        "low",
+        "high",
+        "qualifier",
+        "currency",
+        "unit",
+        "period",
+        "sources",
+        "visibility",
+    ]
+    verbose_name_plural = _("figures about the measure (each with what it measures)")
+
+
 @admin.register(SanctionsConcession)
 class SanctionsConcessionAdmin(PublishableAdmin):
-    list_display = ["target", "imposed_by", "kind", "announced_on", "event", "visibility"]
+    list_display = [
+        "__str__",
+        "imposed_by",
+        "kind",
+        "announced_on",
+        "issued_on",
+        "expiry",
+        "visibility",
+    ]
     list_filter = ["kind", "visibility", ("imposed_by", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["imposed_by", "event"]
-    search_fields = ["target", "authority", "instrument", "description", "event__title"]
-    autocomplete_fields = ["event", "imposed_by", "target_country", "sources"]
-    date_hierarchy = "announced_on"
+    list_select_related = ["imposed_by"]
+    search_fields = [
+        "slug",
+        "identifier",
+        "title",
+        "target",
+        "authority",
+        "programme",
+        "description",
+    ]
+    autocomplete_fields = ["imposed_by", "target_country", "entities", "supersedes", "sources"]
+    # No prepopulated slug: left blank, clean() makes it from the state and the identifier
+    # ("us-gl-13"), or from what the measure covers; one rule, for the admin and the importer.
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (
+            "Instrument",
+            {
+                "fields": [
+                    "imposed_by",
+                    "authority",
+                    "identifier",
+                    "slug",
+                    "title",
+                    "url",
+                    "programme",
+                    "kind",
+                ]
+            },
+        ),
+        ("What it covers", {"fields": ["target", "target_country", "entities"]}),
+        (
+            "Dates",
+            {
+                "fields": [
+                    ("announced_on", "announced_on_precision"),
+                    ("issued_on", "issued_on_precision"),
+                    ("expires_on", "expires_on_precision"),
+                    "no_expiry",
+                ]
+            },
+        ),
+        (
+            "Scope",
+            {"fields": ["delists", "unblocks_property", "covers_owned_entities", "conditions"]},
+        ),
+        ("Series", {"fields": ["supersedes"]}),
+        ("Details and sources", {"fields": ["description", "sources"]}),
+        ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
+    ]
+    inlines = [ReleaseLinkInline, ConcessionFigureInline]
+
+    @admin.display(description=_("expires"))
+    def expiry(self, concession):
+        return concession.expiry_display
+
+
+@admin.register(SanctionedEntity)
+class SanctionedEntityAdmin(PublishableAdmin):
+    list_display = ["name", "kind", "country", "designated_by", "visibility"]
+    list_filter = ["kind", "visibility"]
+    list_select_related = ["country", "designated_by"]
+    search_fields = ["name", "slug", "list_identifiers", "programme"]
+    autocomplete_fields = ["country", "designated_by", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
+        (
+            "Designation",
+            {
+                "fields": [
+                    "designated_by",
+                    ("designated_on", "designated_on_precision"),
+                    "programme",
+                    "list_identifiers",
+                ]
+            },
+        ),
+        ("Sources", {"fields": ["sources"]}),
+        ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(ConcessionLink)
+class ConcessionLinkAdmin(PublishableAdmin):
+    list_display = ["concession", "event", "basis", "visibility"]
+    list_select_related = ["concession__imposed_by", "event"]
+    list_filter = ["basis", "visibility"]
+    search_fields = ["concession__identifier", "concession__target", "event__title", "note"]
+    autocomplete_fields = ["concession", "event", "sources"]
+
+
+@admin.register(ConcessionFigure)
+class ConcessionFigureAdmin(PublishableAdmin):
+    list_display = ["measure", "concession", "visibility"]
+    list_select_related = ["concession__imposed_by"]
+    list_filter = ["visibility"]
+    search_fields = ["measure", "concession__identifier", "concession__target"]
+    autocomplete_fields = ["concession", "sources"]

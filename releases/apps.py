@@ -6,5 +6,8 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Releases and concessions"
 
     def ready(self):
-        # Connect the rules to bulk writers, and teach the importer earlier download formats.
-        from releases import legacy, services  # noqa: F401
+        from releases import (  # noqa: F401
+            ftm,  # registers the FollowTheMoney converters (tracker.ftm)
+            legacy,  # teaches the importer the earlier download formats
+            services,  # connects the rules to bulk writers
+        )

@@ -53,31 +53,76 @@ EVENT_COLUMNS = [
     (_("page"), lambda event: SitePath(event.get_absolute_url())),
 ]
 
+
+def _yes_no(value):
+    """A scope flag: "yes", "no", or "" when not reported."""
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _expires(concession):
+    """ "none" (the measure has no expiry), the date at its precision, or "" when unknown."""
+    if concession.no_expiry:
+        return "none"
+    return dates.iso(concession.expires_on, concession.expires_on_precision)
+
+
+def _link(link):
+    """ "2025-12-13 belarus-release-2025-12-13 (reported)"."""
+    return (
+        f"{dates.iso(link.event.date, link.event.date_precision)} {link.event.slug} ({link.basis})"
+    )
+
+
+# Measures with ConcessionQuerySet.with_date().with_relations(): public entities and links.
 CONCESSION_COLUMNS = [
+    (_("slug"), lambda concession: concession.slug),
     (_("date"), lambda concession: concession.date),
-    (_("announced on"), lambda concession: concession.announced_on),
     (_("sanctioning state"), lambda concession: concession.imposed_by.name),
     (_("sanctioning state code"), lambda concession: concession.imposed_by.code),
     (_("authority"), lambda concession: concession.authority),
-    (_("target"), lambda concession: concession.target),
-    (
-        _("target country"),
-        lambda concession: concession.target_country.name if concession.target_country else "",
-    ),
+    (_("identifier"), lambda concession: concession.identifier),
+    (_("official title"), lambda concession: concession.title),
+    (_("programme"), lambda concession: concession.programme),
+    (_("kind"), lambda concession: concession.kind),
+    (_("what it covers"), lambda concession: concession.target),
     (
         _("target country code"),
         lambda concession: concession.target_country.code if concession.target_country else "",
     ),
-    (_("kind"), lambda concession: concession.get_kind_display()),
-    (_("instrument"), lambda concession: concession.instrument),
-    (_("issued on"), lambda concession: concession.issued_on),
-    (_("expires on"), lambda concession: concession.expires_on),
-    (_("value low (USD/year)"), lambda concession: concession.value_min_usd),
-    (_("value high (USD/year)"), lambda concession: concession.value_max_usd),
-    (_("value measures"), lambda concession: concession.value_note),
-    (_("release"), lambda concession: concession.event.title),
+    (_("entities"), lambda concession: joined(concession.entities, lambda entity: entity.name)),
+    (
+        _("announced on"),
+        lambda c: dates.iso(c.announced_on, c.announced_on_precision),
+    ),
+    (_("issued on"), lambda c: dates.iso(c.issued_on, c.issued_on_precision)),
+    (_("expires on (none: no expiry; blank: unknown)"), _expires),
+    (_("delists"), lambda concession: _yes_no(concession.delists)),
+    (_("unblocks property"), lambda concession: _yes_no(concession.unblocks_property)),
+    (_("covers owned entities"), lambda concession: _yes_no(concession.covers_owned_entities)),
+    (_("conditions"), lambda concession: concession.conditions),
+    (_("releases linked (basis)"), lambda concession: joined(concession.links, _link)),
     (_("sources"), lambda concession: sources_cell(concession.sources)),
-    (_("release page"), lambda concession: SitePath(concession.event.get_absolute_url())),
+    (_("page"), lambda concession: SitePath(concession.get_absolute_url())),
+]
+
+ENTITY_COLUMNS = [
+    (_("slug"), lambda entity: entity.slug),
+    (_("name"), lambda entity: entity.name),
+    (_("kind"), lambda entity: entity.kind),
+    (_("country code"), lambda entity: entity.country.code if entity.country else ""),
+    (_("list identifiers"), lambda entity: entity.list_identifiers),
+    (
+        _("designated by"),
+        lambda entity: entity.designated_by.code if entity.designated_by else "",
+    ),
+    (
+        _("designated on"),
+        lambda entity: dates.iso(entity.designated_on, entity.designated_on_precision),
+    ),
+    (_("programme"), lambda entity: entity.programme),
+    (_("measures covering it"), lambda entity: entity.measure_count),
+    (_("sources"), lambda entity: sources_cell(entity.sources)),
+    (_("page"), lambda entity: SitePath(entity.get_absolute_url())),
 ]
 
 COUNTRY_COLUMNS = [
@@ -93,8 +138,8 @@ COUNTRY_COLUMNS = [
     ),
     (_("releases whose freed it received"), lambda country: country.releases_received_count),
     (_("releases it was a transit for"), lambda country: country.releases_transit_count),
-    (_("concessions made"), lambda country: country.concessions_made_count),
-    (_("concessions received"), lambda country: country.concessions_received_count),
+    (_("measures imposed"), lambda country: country.concessions_made_count),
+    (_("measures received"), lambda country: country.concessions_received_count),
     (_("latest political-prisoner count"), lambda country: _latest(country, "count")),
     # exact, at_least ("more than 1,100") or about
     (_("count qualifier"), lambda country: _latest(country, "qualifier")),

@@ -6,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from releases.models import (
     ConcessionKind,
+    ConcessionLink,
+    EntityKind,
+    LinkBasis,
     Participant,
     Release,
     ReleaseEvent,
     ReportedNationality,
+    SanctionedEntity,
     SanctionsConcession,
 )
 from tracker.filters import (
@@ -70,10 +74,10 @@ class ReleaseEventFilter(django_filters.FilterSet):
         return queryset.filter(Exists(participants))
 
     def filter_imposed_by(self, queryset, name, country):
-        concessions = SanctionsConcession.objects.public().filter(
-            event=OuterRef("pk"), imposed_by=country
+        links = ConcessionLink.objects.public().filter(
+            event=OuterRef("pk"), concession__imposed_by=country
         )
-        return queryset.filter(Exists(concessions))
+        return queryset.filter(Exists(links))
 
     def filter_text(self, queryset, name, text):
         text = text.strip()
@@ -93,11 +97,17 @@ class SanctionsConcessionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=ConcessionKind.choices, label=_("Kind"), empty_label=_("Any kind")
     )
+    basis = django_filters.ChoiceFilter(
+        choices=LinkBasis.choices,
+        method="filter_basis",
+        label=_("Linked to a release"),
+        empty_label=_("On any basis, or none"),
+    )
     date_after = date_filter("gte", _("From"))
     date_before = date_filter("lte", _("To"))
     sort = TotalOrderingFilter(
         fields=[("date", "date"), ("target", "target")],
-        field_labels={"date": _("Date"), "target": _("Target")},
+        field_labels={"date": _("Date"), "target": _("What it covers")},
         label=_("Sort by"),
         empty_label=_("Newest first"),
     )
@@ -106,3 +116,25 @@ class SanctionsConcessionFilter(django_filters.FilterSet):
         model = SanctionsConcession
         fields = []
         form = DateRangeForm
+
+    def filter_basis(self, queryset, name, basis):
+        links = ConcessionLink.objects.public().filter(concession=OuterRef("pk"), basis=basis)
+        return queryset.filter(Exists(links))
+
+
+class SanctionedEntityFilter(django_filters.FilterSet):
+    country = CountryCodeFilter(field_name="country", label=_("Country"))
+    kind = django_filters.ChoiceFilter(
+        choices=EntityKind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
+    q = search_filter("filter_text", _("Search names and list identifiers"))
+
+    class Meta:
+        model = SanctionedEntity
+        fields = []
+
+    def filter_text(self, queryset, name, text):
+        text = text.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(name__icontains=text) | Q(list_identifiers__icontains=text))

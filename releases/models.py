@@ -1,17 +1,19 @@
 """Release events, the people freed in each, and the sanctions concessions traded for them."""
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from prisoners.models import Prisoner
 from tracker import dates
-from tracker.dates import clean_partial_date, precision_field
+from tracker.dates import DatePrecision, clean_partial_date, precision_field
 from tracker.models import (
     CountQualifier,
     Country,
@@ -21,6 +23,7 @@ from tracker.models import (
     SubqueryCount,
     Visibility,
     count_display,
+    qualified,
     unique_slug,
 )
 
@@ -37,7 +40,7 @@ class ReleaseEventQuerySet(PublishableQuerySet):
             documented=SubqueryCount(public.documented()),
             disputed=SubqueryCount(public.filter(status=ReleaseStatus.DISPUTED)),
             concession_count=SubqueryCount(
-                SanctionsConcession.objects.public().filter(event=OuterRef("pk"))
+                ConcessionLink.objects.public().filter(event=OuterRef("pk"))
             ),
         )
 
@@ -128,11 +131,11 @@ class ReleaseEvent(Publishable):
     objects = ReleaseEventQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[counterparts, sources])
 
-    # A download of an event carries its public people freed, concessions and the facts
-    # reported about it (tracker.downloads).
+    # A download of an event carries its public people freed, the measures linked to it and
+    # the facts reported about it (tracker.downloads).
     fixture_children = (
         "releases",
-        "concessions",
+        "concession_links",
         "nationality_reports",
         "route_legs",
         "participants",
@@ -651,43 +654,188 @@ class ConcessionKind(models.TextChoices):
     EASED = "eased", _("Sanctions eased (exemptions, waivers)")
     LICENCE = "licence", _("Licence or waiver issued")
     DELISTING = "delisting", _("Removed from a sanctions list")
-    OTHER = "other", _("Other concession")
+    SUSPENSION = "suspension", _("Sanctions suspended")
+    KEPT_IN_PLACE = "kept_in_place", _("Kept in place (no relief)")
+    OTHER = "other", _("Other measure")
+
+
+class LinkBasis(models.TextChoices):
+    """Why the tracker links a measure to a release: from the strongest tie to the weakest."""
+
+    OFFICIAL = "official", _("Officially linked")
+    ANNOUNCED_TOGETHER = "announced_together", _("Announced together")
+    REPORTED = "reported", _("Reported as linked")
+    INFERRED = "inferred", _("Inferred by the tracker")
+
+
+class EntityKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    ORGANISATION = "organisation", _("Organisation or state body")
+    PERSON = "person", _("Person")
+    AIRCRAFT = "aircraft", _("Aircraft")
+    VESSEL = "vessel", _("Vessel")
+    SECTOR = "sector", _("Sector")
+
+
+class SanctionedEntityQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SanctionedEntity(Publishable):
+    """A company, person, aircraft, vessel or sector on a sanctions list, kept here because the
+    lists themselves delete parties once delisted: what was designated, when, by whom."""
+
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("The web address: /entities/<slug>/. Leave blank to make one from the name."),
+        error_messages={"unique": _("Another entity already uses this slug.")},
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EntityKind)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sanctioned_entities",
+        verbose_name=_("country"),
+        help_text=_("Where the company is registered, the person's nationality, the flag state."),
+    )
+    list_identifiers = models.CharField(
+        _("list identifiers"),
+        max_length=500,
+        blank=True,
+        help_text=_("As the lists give them, separated by “; ”, e.g. “OFAC SDN 12345; EU 0123”."),
+    )
+    designated_by = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        verbose_name=_("designated by"),
+        help_text=_("The state or union that first listed it. Blank if not reported."),
+    )
+    designated_on = models.DateField(
+        _("designated on"), null=True, blank=True, help_text=_("Blank if unknown.")
+    )
+    designated_on_precision = precision_field(verbose_name=_("designation date precision"))
+    programme = models.CharField(
+        _("programme"),
+        max_length=300,
+        blank=True,
+        help_text=_("The sanctions programme or legal basis, e.g. “BELARUS-EO14038”."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="sanctioned_entities", verbose_name=_("sources")
+    )
+
+    objects = SanctionedEntityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta(Publishable.Meta):
+        ordering = ["name", "id"]
+        verbose_name = _("sanctioned entity")
+        verbose_name_plural = _("sanctioned entities")
+        permissions = [("publish_sanctionedentity", "Can publish sanctioned entities")]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=~models.Q(slug=""), name="releases_sanctionedentity_slug_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EntityKind.values),
+                name="releases_sanctionedentity_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("entities:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def designated_on_display(self):
+        return dates.display(self.designated_on, self.designated_on_precision)
+
+    def clean(self):
+        if not self.slug and self.name:
+            self.slug = unique_slug(self, self.name)
+        clean_partial_date(self, "designated_on", "designated_on_precision", blank_is_unknown=True)
 
 
 class SanctionsConcessionQuerySet(PublishableQuerySet):
-    def public(self):
-        """Public concessions of public events."""
-        return super().public().filter(event__visibility=Visibility.PUBLIC)
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
-    def for_listing(self):
-        """Public concessions with their event and countries; `date` is the announcement date,
-        or the event's date when the announcement date was not reported."""
-        return (
-            self.public()
-            .select_related("event", "imposed_by", "target_country")
-            .annotate(date=Coalesce("announced_on", "event__date"))
-            .order_by("-date", "target", "id")
+    def with_date(self):
+        """Annotate `date`: the announcement date, else the issue date, else the date of the
+        earliest public release it is linked to; None when none is known."""
+        first_release = (
+            ConcessionLink.objects.public()
+            .filter(concession=OuterRef("pk"))
+            .order_by("event__date")
+            .values("event__date")[:1]
+        )
+        return self.annotate(date=Coalesce("announced_on", "issued_on", Subquery(first_release)))
+
+    def with_relations(self, *, link_sources=False):
+        """The measures with their countries, public entities and public links (each with its
+        event, and with `link_sources` its sources), in a fixed number of queries."""
+        links = ConcessionLink.objects.public().select_related("event", "concession")
+        if link_sources:
+            links = links.prefetch_related("sources")
+        return self.select_related("imposed_by", "target_country").prefetch_related(
+            models.Prefetch(
+                "entities",
+                queryset=SanctionedEntity.objects.public().select_related("country"),
+            ),
+            models.Prefetch("links", queryset=links.order_by("event__date", "event_id")),
         )
 
-    def get_by_natural_key(self, event_slug, target, announced_on):
-        return self.get(event__slug=event_slug, target=target, announced_on=announced_on)
+    def for_listing(self):
+        """Public measures with what the ledger shows, newest first (undated ones last)."""
+        return (
+            self.public()
+            .with_date()
+            .with_relations()
+            .order_by(models.F("date").desc(nulls_last=True), "slug", "id")
+        )
 
 
 class SanctionsConcession(Publishable):
-    """A sanctions measure one state lifted or eased as part of a release event."""
+    """One sanctions measure (an instrument): a licence, a delisting, an easing, or sanctions
+    kept in place. It may follow no release, or several (ConcessionLink); it covers the
+    entities it names (SanctionedEntity); figures about it are records of their own
+    (ConcessionFigure)."""
 
-    event = models.ForeignKey(
-        ReleaseEvent,
-        on_delete=models.CASCADE,
-        related_name="concessions",
-        verbose_name=_("release event"),
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The web address, /concessions/<slug>/, and how downloads refer to the measure: it "
+            "never changes with a date or a title. Leave blank to make one from the identifier "
+            "or what it covers."
+        ),
+        error_messages={"unique": _("Another measure already uses this slug.")},
     )
     imposed_by = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
         related_name="concessions_made",
         verbose_name=_("sanctioning state"),
-        help_text=_("The state whose sanctions were eased, e.g. United States."),
+        help_text=_("The state (or union) whose sanctions these are, e.g. United States."),
     )
     authority = models.CharField(
         _("authority"),
@@ -695,10 +843,32 @@ class SanctionsConcession(Publishable):
         blank=True,
         help_text=_("E.g. 'US Treasury, OFAC'. Blank if not reported."),
     )
-    target = models.CharField(
-        _("target"),
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=200,
+        blank=True,
+        help_text=_("The instrument's own reference where it has one, e.g. 'GL 13'."),
+    )
+    title = models.CharField(
+        _("official title"),
+        max_length=500,
+        blank=True,
+        help_text=_("As published, e.g. 'Authorizing Transactions Involving ...'."),
+    )
+    url = models.URLField(_("official text"), max_length=500, blank=True)
+    programme = models.CharField(
+        _("programme or legal basis"),
         max_length=300,
-        help_text=_("What the sanctions hit, e.g. 'Belarusian potash sector (Belaruskali)'."),
+        blank=True,
+        help_text=_("E.g. 'Belarus Sanctions Regulations, 31 CFR part 548'."),
+    )
+    target = models.CharField(
+        _("what it covers, in words"),
+        max_length=300,
+        help_text=_(
+            "A short description, e.g. 'Belarusian potash sector (Belaruskali)'. The entities "
+            "it names go below, each as its own record."
+        ),
     )
     target_country = models.ForeignKey(
         Country,
@@ -707,79 +877,93 @@ class SanctionsConcession(Publishable):
         blank=True,
         related_name="concessions_received",
         verbose_name=_("target country"),
-        help_text=_("The country whose sector, companies or officials were sanctioned."),
+        help_text=_("The country whose sector, companies or officials are sanctioned."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ConcessionKind, db_index=True)
-    instrument = models.CharField(
-        _("instrument"),
-        max_length=200,
-        blank=True,
-        help_text=_("The legal instrument where known, e.g. 'General License 11'."),
-    )
     announced_on = models.DateField(
         _("announced on"), null=True, blank=True, help_text=_("Blank if not reported.")
     )
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    target_remains_listed = models.BooleanField(
-        _("target stays on the sanctions list"),
+    announced_on_precision = precision_field(verbose_name=_("announcement date precision"))
+    issued_on = models.DateField(
+        _("issued on"), null=True, blank=True, help_text=_("Blank if not reported.")
+    )
+    issued_on_precision = precision_field(verbose_name=_("issue date precision"))
+    expires_on = models.DateField(
+        _("expires on"),
         null=True,
         blank=True,
-        help_text=_("A licence eases sanctions without delisting. Unknown if blank."),
+        help_text=_("Blank if not reported, or if the measure has no expiry (tick below)."),
+    )
+    expires_on_precision = precision_field(verbose_name=_("expiry date precision"))
+    no_expiry = models.BooleanField(
+        _("no expiry"),
+        default=False,
+        help_text=_(
+            "Tick when the text says it does not expire. Left blank with no date, the expiry "
+            "reads as unknown."
+        ),
+    )
+    delists = models.BooleanField(
+        _("delists"),
+        null=True,
+        blank=True,
+        help_text=_("Does it remove anyone from a sanctions list? Unknown if blank."),
+    )
+    unblocks_property = models.BooleanField(
+        _("unblocks property"),
+        null=True,
+        blank=True,
+        help_text=_("Does it release frozen assets? Unknown if blank."),
+    )
+    covers_owned_entities = models.BooleanField(
+        _("covers owned entities"),
+        null=True,
+        blank=True,
+        help_text=_("Does it also cover entities they own (e.g. 50% or more)? Unknown if blank."),
+    )
+    conditions = models.TextField(
+        _("conditions"),
+        blank=True,
+        help_text=_("Conditions of the measure, e.g. reporting thresholds, excluded dealings."),
+    )
+    supersedes = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+        help_text=_("The earlier instruments this one replaces (GL 2F replaces GL 2E)."),
+    )
+    entities = models.ManyToManyField(
+        SanctionedEntity,
+        blank=True,
+        related_name="concessions",
+        verbose_name=_("entities covered"),
     )
     description = models.TextField(_("description"), blank=True)
-    value_min_usd = models.PositiveBigIntegerField(
-        _("estimated annual value, low (USD)"), null=True, blank=True
-    )
-    value_max_usd = models.PositiveBigIntegerField(
-        _("estimated annual value, high (USD)"), null=True, blank=True
-    )
-    value_note = models.CharField(
-        _("what the value measures"),
-        max_length=300,
-        blank=True,
-        help_text=_("E.g. 'Potash exports per year before sanctions'."),
-    )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="concessions", verbose_name=_("sources")
     )
 
     objects = SanctionsConcessionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[sources])
+    history = HistoricalRecords(m2m_fields=[sources, entities, supersedes])
+
+    # A download of a measure carries its public links to releases and its figures.
+    fixture_children = ("links", "figures")
 
     class Meta(Publishable.Meta):
-        ordering = ["event", "imposed_by__name", "target"]
-        verbose_name = _("sanctions concession")
-        verbose_name_plural = _("sanctions concessions")
+        ordering = ["imposed_by__name", "slug"]
+        verbose_name = _("sanctions measure")
+        verbose_name_plural = _("sanctions measures")
         permissions = [("publish_sanctionsconcession", "Can publish sanctions concessions")]
         constraints = [
             *Publishable.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["event", "target", "announced_on"],
-                name="releases_concession_unique_event_target_date",
-                violation_error_message=_(
-                    "This release already has a concession with this target and date."
-                ),
-            ),
-            # NULL dates are distinct in a unique index: a second constraint covers them.
-            models.UniqueConstraint(
-                fields=["event", "target"],
-                condition=models.Q(announced_on__isnull=True),
-                name="releases_concession_unique_event_target_undated",
-                violation_error_message=_(
-                    "This release already has an undated concession with this target."
-                ),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""), name="releases_concession_slug_not_blank"
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=ConcessionKind.values),
                 name="releases_concession_kind_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(value_min_usd__isnull=True)
-                | models.Q(value_max_usd__isnull=True)
-                | models.Q(value_min_usd__lte=models.F("value_max_usd")),
-                name="releases_concession_value_range_ordered",
-                violation_error_message=_("The low estimate is above the high estimate."),
             ),
             models.CheckConstraint(
                 condition=models.Q(issued_on__isnull=True)
@@ -788,19 +972,313 @@ class SanctionsConcession(Publishable):
                 name="releases_concession_expires_after_issue",
                 violation_error_message=_("The expiry date is before the issue date."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(no_expiry=False) | models.Q(expires_on__isnull=True),
+                name="releases_concession_no_expiry_has_no_date",
+                violation_error_message=_(
+                    "A measure with no expiry has no expiry date: remove one or the other."
+                ),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=~models.Q(**{f"{name}_precision": DatePrecision.UNKNOWN})
+                    | models.Q(**{f"{name}__isnull": True}),
+                    name=f"releases_concession_{name}_unknown_is_blank",
+                )
+                for name in ("announced_on", "issued_on", "expires_on")
+            ),
         ]
 
     def __str__(self):
-        return f"{self.imposed_by}: {self.get_kind_display().lower()}, {self.target}"
+        name = self.identifier or self.target
+        return f"{self.imposed_by}: {name} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("concessions:detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
-        announced_on = self.announced_on.isoformat() if self.announced_on else None
-        return (*self.event.natural_key(), self.target, announced_on)
+        return (self.slug,)
 
-    natural_key.dependencies = ["releases.releaseevent"]
+    @property
+    def name(self):
+        """How pages name it: "GL 13: Belarusian potash companies", or what it covers."""
+        if self.identifier:
+            return f"{self.identifier}: {self.target}"
+        return self.target
+
+    @property
+    def announced_on_display(self):
+        return dates.display(self.announced_on, self.announced_on_precision)
+
+    @property
+    def issued_on_display(self):
+        return dates.display(self.issued_on, self.issued_on_precision)
+
+    @property
+    def expiry_display(self):
+        """ "no expiry", "expiry unknown", or the date as the sources give it."""
+        if self.no_expiry:
+            return str(_("no expiry"))
+        if self.expires_on is None:
+            return str(_("expiry unknown"))
+        return dates.display(self.expires_on, self.expires_on_precision)
 
     def clean(self):
+        if not self.slug and (self.identifier or self.target):
+            imposed = self.imposed_by.code if self.imposed_by_id else ""
+            text = f"{imposed} {self.identifier}" if self.identifier else self.target
+            self.slug = unique_slug(self, text)
+        errors = {}
+        for name in ("announced_on", "issued_on", "expires_on"):
+            try:
+                clean_partial_date(self, name, f"{name}_precision", blank_is_unknown=True)
+            except ValidationError as error:
+                errors.update(error.message_dict)
         if self.announced_on and self.announced_on > timezone.localdate():
-            raise ValidationError(
-                {"announced_on": _("A concession cannot be announced in the future.")}
+            errors["announced_on"] = [_("A measure cannot be announced in the future.")]
+        if self.no_expiry and self.expires_on:
+            errors["no_expiry"] = [
+                _("A measure with no expiry has no expiry date: remove one or the other.")
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConcessionLinkQuerySet(PublishableQuerySet):
+    def public(self):
+        """Public links between a public measure and a public release."""
+        return (
+            super()
+            .public()
+            .filter(concession__visibility=Visibility.PUBLIC, event__visibility=Visibility.PUBLIC)
+        )
+
+    def get_by_natural_key(self, concession_slug, event_slug):
+        return self.get(concession__slug=concession_slug, event__slug=event_slug)
+
+
+class ConcessionLink(Publishable):
+    """A measure tied to a release it followed, and on what basis: officially, announced
+    together, reported by the press as linked, or inferred by the tracker."""
+
+    concession = models.ForeignKey(
+        SanctionsConcession,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("sanctions measure"),
+    )
+    event = models.ForeignKey(
+        ReleaseEvent,
+        on_delete=models.CASCADE,
+        related_name="concession_links",
+        verbose_name=_("release event"),
+    )
+    basis = models.CharField(
+        _("basis"),
+        max_length=20,
+        choices=LinkBasis,
+        help_text=_(
+            "Officially linked: a government says so. Announced together: the same statement or "
+            "day. Reported: the press links them. Inferred: the tracker's own reading (say why "
+            "in the note)."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="concession_links", verbose_name=_("sources")
+    )
+
+    objects = ConcessionLinkQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta(Publishable.Meta):
+        ordering = ["concession", "event"]
+        verbose_name = _("link to a release")
+        verbose_name_plural = _("links to releases")
+        permissions = [("publish_concessionlink", "Can publish links of measures to releases")]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["concession", "event"],
+                name="releases_concessionlink_unique_concession_event",
+                violation_error_message=_("This measure is already linked to this release."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(basis__in=LinkBasis.values),
+                name="releases_concessionlink_basis_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.concession} — {self.event.title} ({self.get_basis_display().lower()})"
+
+    def natural_key(self):
+        return (*self.concession.natural_key(), *self.event.natural_key())
+
+    natural_key.dependencies = ["releases.sanctionsconcession", "releases.releaseevent"]
+
+    @property
+    def days_after_release(self):
+        """Days from the release to the measure, when both are known to the day; else None."""
+        concession, event = self.concession, self.event
+        for value, precision in (
+            (concession.announced_on, concession.announced_on_precision),
+            (concession.issued_on, concession.issued_on_precision),
+        ):
+            if value is not None:
+                if precision != DatePrecision.DAY or event.date_precision != DatePrecision.DAY:
+                    return None
+                return (value - event.date).days
+        return None
+
+
+class ConcessionFigureQuerySet(PublishableQuerySet):
+    def public(self):
+        """Public figures about public measures."""
+        return super().public().filter(concession__visibility=Visibility.PUBLIC)
+
+    def get_by_natural_key(self, concession_slug, slug):
+        return self.get(concession__slug=concession_slug, slug=slug)
+
+
+class ConcessionFigure(Publishable):
+    """A sourced figure about a measure: what is measured, a low and a high value, a unit.
+
+    "Potash exports before sanctions: US$2.5–2.8 billion a year" and "Belaruskali's share of
+    the world market: about 18%" are two figures; neither is the value of the measure itself.
+    """
+
+    concession = models.ForeignKey(
+        SanctionsConcession,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("sanctions measure"),
+    )
+    slug = models.SlugField(
+        _("key"),
+        max_length=100,
+        blank=True,
+        help_text=_("Tells the measure's figures apart in downloads, e.g. “export-revenue”."),
+    )
+    measure = models.CharField(
+        _("what is measured"),
+        max_length=300,
+        help_text=_("E.g. “Belarus's potash exports per year before sanctions”."),
+    )
+    low = models.DecimalField(_("low"), max_digits=20, decimal_places=4, null=True, blank=True)
+    high = models.DecimalField(
+        _("high"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Same as low for a single value. Blank if only a lower bound is given; low blank if "
+            "only an upper one (“up to 7%”)."
+        ),
+    )
+    qualifier = models.CharField(
+        _("the value is"), max_length=10, choices=CountQualifier, default=CountQualifier.EXACT
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code, e.g. USD. Blank for figures that are not money."),
+    )
+    unit = models.CharField(
+        _("unit"),
+        max_length=50,
+        blank=True,
+        help_text=_("For figures that are not money, e.g. “%” or “tonnes”."),
+    )
+    period = models.CharField(
+        _("period"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. “a year, before sanctions”, “2021”. Blank if none."),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="concession_figures", verbose_name=_("sources")
+    )
+
+    objects = ConcessionFigureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta(Publishable.Meta):
+        ordering = ["concession", "slug"]
+        verbose_name = _("figure about a measure")
+        verbose_name_plural = _("figures about the measure")
+        permissions = [("publish_concessionfigure", "Can publish figures about measures")]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["concession", "slug"],
+                name="releases_concessionfigure_unique_concession_slug",
+                violation_error_message=_("This measure already has a figure with this key."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug=""), name="releases_concessionfigure_slug_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(low__isnull=True)
+                | models.Q(high__isnull=True)
+                | models.Q(low__lte=models.F("high")),
+                name="releases_concessionfigure_range_ordered",
+                violation_error_message=_("The low value is above the high value."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(qualifier__in=CountQualifier.values),
+                name="releases_concessionfigure_qualifier_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value_display}"
+
+    def natural_key(self):
+        return (*self.concession.natural_key(), self.slug)
+
+    natural_key.dependencies = ["releases.sanctionsconcession"]
+
+    @property
+    def value_display(self):
+        """ "USD 2,500,000,000–2,800,000,000", "about 18 %", "up to 7 %", "value not given".
+
+        A low value alone is a lower bound ("at least"); a high value alone an upper one."""
+        if self.low is None and self.high is None:
+            return str(_("value not given"))
+        shown = [_plain_number(value) for value in (self.low, self.high) if value is not None]
+        text = shown[0] if len(set(shown)) == 1 else "–".join(shown)
+        if self.currency:
+            text = f"{self.currency} {text}"
+        if self.unit:
+            text = f"{text} {self.unit}"
+        if self.low is None:
+            return str(_("up to %(value)s")) % {"value": text}
+        if self.high is None and self.qualifier == CountQualifier.EXACT:
+            return qualified(text, CountQualifier.AT_LEAST)
+        return qualified(text, self.qualifier)
+
+    def clean(self):
+        if not self.slug and self.measure:
+            others = ConcessionFigure.objects.filter(concession_id=self.concession_id).exclude(
+                pk=self.pk
             )
+            base = slugify(anyascii(self.measure))[:90].strip("-") or "figure"
+            slug, suffix = base, 2
+            while others.filter(slug=slug).exists():
+                slug, suffix = f"{base}-{suffix}", suffix + 1
+            self.slug = slug
+        if self.currency:
+            self.currency = self.currency.upper()
+            if not (len(self.currency) == 3 and self.currency.isalpha()):
+                raise ValidationError({"currency": _("Use a three-letter code such as USD.")})
+
+
+def _plain_number(value):
+    """2500000000.0000 as "2,500,000,000"; 18.5000 as "18.5"."""
+    value = value.normalize()
+    if value == value.to_integral():
+        return f"{int(value):,}"
+    return f"{value:,f}"

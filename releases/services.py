@@ -11,7 +11,14 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from releases.models import DOCUMENTED_STATUSES, Release, ReleaseEvent, ReportedNationality
+from releases.models import (
+    DOCUMENTED_STATUSES,
+    ConcessionLink,
+    Release,
+    ReleaseEvent,
+    ReportedNationality,
+    SanctionsConcession,
+)
 from tracker import services
 from tracker.models import Visibility
 
@@ -90,9 +97,10 @@ def check_stored_events(event_ids):
 def hidden_with(event):
     """What stays hidden if `event` is published alone: [(record, problems)].
 
-    Its restricted people freed, the restricted people they name, and its restricted
-    participants, nationality reports, route legs and concessions; `problems` says why a
-    record could not be published with it (no source).
+    Its restricted people freed, the restricted people they name, its restricted
+    participants, nationality reports, route legs and links to sanctions measures, and the
+    restricted measures it is linked to; `problems` says why a record could not be published
+    with it (no source).
     """
     releases = event.releases.select_related("prisoner").prefetch_related(
         "sources", "prisoner__sources"
@@ -107,12 +115,22 @@ def hidden_with(event):
         event.participants,
         event.nationality_reports,
         event.route_legs,
-        event.concessions,
+        event.concession_links,
     ):
         restricted = facts.exclude(visibility=Visibility.PUBLIC)
         if restricted.model is not ReportedNationality:  # its one source is a required field
             restricted = restricted.prefetch_related("sources")
+        if restricted.model is ConcessionLink:
+            restricted = restricted.select_related("concession__imposed_by", "event")
         hidden += restricted
+    # A public link to a restricted measure shows nothing either: the measure is hidden too.
+    hidden += (
+        SanctionsConcession.objects.filter(links__event=event)
+        .exclude(visibility=Visibility.PUBLIC)
+        .select_related("imposed_by")
+        .prefetch_related("sources")
+        .distinct()
+    )
     return [(record, services.publication_problems(record)) for record in hidden]
 
 

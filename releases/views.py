@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Max,
     Min,
     OuterRef,
@@ -33,10 +34,16 @@ from releases.downloads import (
     CONCESSION_COLUMNS,
     COUNTRY_COLUMNS,
     COUNTRY_CSV_PREFETCH,
+    ENTITY_COLUMNS,
     EVENT_COLUMNS,
 )
-from releases.filters import ReleaseEventFilter, SanctionsConcessionFilter
+from releases.filters import (
+    ReleaseEventFilter,
+    SanctionedEntityFilter,
+    SanctionsConcessionFilter,
+)
 from releases.models import (
+    ConcessionFigure,
     Participant,
     Release,
     ReleaseEvent,
@@ -44,6 +51,7 @@ from releases.models import (
     ReleaseStatus,
     ReportedNationality,
     RouteLeg,
+    SanctionedEntity,
     SanctionsConcession,
 )
 from tracker.dates import DatePrecision
@@ -206,15 +214,21 @@ class ReleaseDetailView(PublicDetailView):
             .order_by(Case(*ORDER_OF_STATUSES, default=9), "prisoner__name", "prisoner")
         )
         freed = list(freed[: self.freed_on_page + 1])
-        concessions = (
-            event.concessions.public()
-            .select_related("imposed_by", "target_country")
-            .prefetch_related("sources")
+        links = (
+            event.concession_links.public()
+            .select_related("concession__imposed_by", "concession__target_country", "event")
+            .prefetch_related(
+                "sources",
+                "concession__sources",
+                Prefetch("concession__entities", queryset=SanctionedEntity.objects.public()),
+                Prefetch("concession__figures", queryset=ConcessionFigure.objects.public()),
+            )
+            .order_by(F("concession__announced_on").asc(nulls_last=True), "concession__slug", "pk")
         )
         return super().get_context_data(
             freed=freed[: self.freed_on_page],
             more_freed=len(freed) > self.freed_on_page,
-            concessions=concessions,
+            links=links,
             **kwargs,
         )
 
@@ -229,13 +243,115 @@ ORDER_OF_STATUSES = [
 
 
 class ConcessionListView(PublicListView):
+    """`/concessions/`: the sanctions ledger."""
+
     filterset_class = SanctionsConcessionFilter
     template_name = "releases/sanctionsconcession_filter.html"
     download_stem = "concessions"
     csv_columns = CONCESSION_COLUMNS
+    # The timeline draws the latest releases and measures, so the page stays light.
+    timeline_limit = 100
 
     def get_queryset(self):
         return SanctionsConcession.objects.for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The measures the list shows (none when its filters are invalid), the latest first.
+        latest = self.object_list.order_by(F("date").desc(nulls_last=True), "pk")
+        measures = [measure for measure in latest[: self.timeline_limit] if measure.date]
+        events = list(
+            ReleaseEvent.objects.public()
+            .with_figures()
+            .order_by("-date", "-id")[: self.timeline_limit]
+        )
+        context.update(timeline_events=events, timeline_measures=measures)
+        return context
+
+
+def concession_detail_queryset():
+    return (
+        SanctionsConcession.objects.public()
+        .with_date()
+        .with_relations(link_sources=True)
+        .prefetch_related(
+            "sources",
+            Prefetch(
+                "figures",
+                queryset=ConcessionFigure.objects.public().prefetch_related("sources"),
+            ),
+            Prefetch("supersedes", queryset=SanctionsConcession.objects.public().with_date()),
+            Prefetch("superseded_by", queryset=SanctionsConcession.objects.public().with_date()),
+        )
+    )
+
+
+class ConcessionDetailView(PublicDetailView):
+    """`/concessions/<slug>/`: one measure, its entities, the releases it followed, figures."""
+
+    template_name = "releases/sanctionsconcession_detail.html"
+    context_object_name = "concession"
+    download_stem = "concession"
+    csv_columns = CONCESSION_COLUMNS
+
+    def get_queryset(self):
+        return concession_detail_queryset()
+
+
+class EntityListView(PublicListView):
+    """`/entities/`: the companies, people, aircraft, vessels and sectors the measures cover."""
+
+    filterset_class = SanctionedEntityFilter
+    template_name = "releases/sanctionedentity_filter.html"
+    download_stem = "entities"
+    csv_columns = ENTITY_COLUMNS
+
+    def get_queryset(self):
+        return (
+            SanctionedEntity.objects.public()
+            .select_related("country", "designated_by")
+            .annotate(
+                measure_count=SubqueryCount(
+                    SanctionsConcession.objects.public().filter(entities=OuterRef("pk"))
+                )
+            )
+            .order_by("name", "pk")
+        )
+
+
+class EntityDetailView(PublicDetailView):
+    """`/entities/<slug>/`: one entity and its history: designated, licensed, delisted."""
+
+    template_name = "releases/sanctionedentity_detail.html"
+    context_object_name = "entity"
+    download_stem = "entity"
+    csv_columns = ENTITY_COLUMNS
+
+    def get_queryset(self):
+        return (
+            SanctionedEntity.objects.public()
+            .select_related("country", "designated_by")
+            .prefetch_related("sources")
+            .annotate(
+                measure_count=SubqueryCount(
+                    SanctionsConcession.objects.public().filter(entities=OuterRef("pk"))
+                )
+            )
+        )
+
+    def get_fixture_roots(self):
+        entity = self.get_download_records()
+        return [entity, SanctionsConcession.objects.public().filter(entities__in=entity)]
+
+    def get_context_data(self, **kwargs):
+        measures = (
+            SanctionsConcession.objects.public()
+            .filter(entities=self.object)
+            .with_date()
+            .with_relations()
+            .order_by(F("date").asc(nulls_last=True), "slug", "pk")
+        )
+        return super().get_context_data(measures=measures, **kwargs)
 
 
 def freed_nationality_links():
@@ -517,8 +633,10 @@ class CountryDetailView(PublicDetailView):
                 to_attr="public_releases",
             ),
         )
-        concessions = concessions.select_related("event", "imposed_by", "target_country").order_by(
-            "-event__date", "target", "pk"
+        concessions = (
+            concessions.with_date()
+            .with_relations()
+            .order_by(F("date").desc(nulls_last=True), "slug", "pk")
         )
         events, more_events = first_rows(events)
         nationals, more_nationals = first_rows(nationals)

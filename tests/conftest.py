@@ -12,9 +12,13 @@ from django.test import Client
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import (
     ConcessionKind,
+    ConcessionLink,
+    EntityKind,
+    LinkBasis,
     Release,
     ReleaseEvent,
     ReportedNationality,
+    SanctionedEntity,
     SanctionsConcession,
 )
 from tracker.models import Country, Source, Visibility
@@ -104,16 +108,44 @@ def make_release():
 
 @pytest.fixture
 def make_concession():
-    def make(event, *, imposed_by="US", sources=(), **fields):
+    """A sanctions measure; given an event, linked to it (basis "reported", the measure's
+    visibility and sources, unless `link` says otherwise)."""
+
+    def make(event=None, *, imposed_by="US", sources=(), entities=(), link=None, **fields):
         n = next(_sequence)
         fields.setdefault("target", f"Sector {n}")
+        fields.setdefault("slug", f"measure-{n}")
         fields.setdefault("kind", ConcessionKind.EASED)
         fields.setdefault("visibility", Visibility.PUBLIC)
-        concession = SanctionsConcession.objects.create(
-            event=event, imposed_by=_country(imposed_by), **fields
-        )
+        concession = SanctionsConcession.objects.create(imposed_by=_country(imposed_by), **fields)
         concession.sources.set(sources)
+        concession.entities.set(entities)
+        if event is not None:
+            link = {
+                "basis": LinkBasis.REPORTED,
+                "visibility": concession.visibility,
+                **(link or {}),
+            }
+            created = ConcessionLink.objects.create(concession=concession, event=event, **link)
+            created.sources.set(sources)
         return concession
+
+    return make
+
+
+@pytest.fixture
+def make_entity():
+    def make(*, country="BY", sources=(), **fields):
+        n = next(_sequence)
+        fields.setdefault("name", f"Company {n}")
+        fields.setdefault("slug", f"company-{n}")
+        fields.setdefault("kind", EntityKind.COMPANY)
+        fields.setdefault("visibility", Visibility.PUBLIC)
+        entity = SanctionedEntity.objects.create(
+            country=_country(country) if country else None, **fields
+        )
+        entity.sources.set(sources)
+        return entity
 
     return make
 

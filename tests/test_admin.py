@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from prisoners.models import Prisoner
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import Release, ReleaseEvent
 from tracker.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,7 @@ def inline_rows(prefix, rows):
     return data
 
 
-def event_form(
-    people=(), concessions=(), *, participants=(), nationalities=(), legs=(), **overrides
-):
+def event_form(people=(), links=(), *, participants=(), nationalities=(), legs=(), **overrides):
     """The POST data of the admin's add-event page, with its inline formsets."""
     data = {
         "title": "Belarus frees 52 political prisoners",
@@ -49,14 +47,11 @@ def event_form(
         "releases-INITIAL_FORMS": "0",
         "releases-MIN_NUM_FORMS": "0",
         "releases-MAX_NUM_FORMS": "1000",
-        "concessions-TOTAL_FORMS": str(len(concessions)),
-        "concessions-INITIAL_FORMS": "0",
-        "concessions-MIN_NUM_FORMS": "0",
-        "concessions-MAX_NUM_FORMS": "1000",
     }
     data |= inline_rows("participants", participants)
     data |= inline_rows("nationality_reports", nationalities)
     data |= inline_rows("route_legs", legs)
+    data |= inline_rows("concession_links", links)
     for index, person in enumerate(people):
         data |= {
             f"releases-{index}-prisoner": person.pk,
@@ -66,35 +61,23 @@ def event_form(
             f"releases-{index}-details": "",
             f"releases-{index}-visibility": "restricted",
         }
-    for index, concession in enumerate(concessions):
-        data |= {f"concessions-{index}-{field}": value for field, value in concession.items()}
     data.update(overrides)
     return data
 
 
-POTASH = {
-    "imposed_by": None,  # filled in by the test: the US country id
-    "authority": "US Treasury, OFAC",
-    "target": "Belavia",
-    "kind": "delisting",
-    "instrument": "",
-    "announced_on": "2025-09-11",
-    "target_remains_listed": "false",
-    "value_min_usd": "",
-    "value_max_usd": "",
-    "value_note": "",
-    "description": "",
-    "visibility": "restricted",
-    "internal_notes": "",
-}
-
-
 def test_staff_add_an_event_with_two_people_and_a_concession(
-    staff_client, make_prisoner, make_source
+    staff_client, make_prisoner, make_source, make_concession
 ):
     first, second = make_prisoner(name="Mikola Statkevich"), make_prisoner(name="Ihar Losik")
-    concession = POTASH | {"imposed_by": code_id("US")}
     source = make_source()
+    measure = make_concession(target="Belavia", kind="licence", slug="us-gl-11")
+    link = {
+        "concession": measure.pk,
+        "basis": "announced_together",
+        "note": "",
+        "sources": [source.pk],
+        "visibility": "restricted",
+    }
     nationalities = [
         {
             "country": code_id(code),
@@ -114,9 +97,7 @@ def test_staff_add_an_event_with_two_people_and_a_concession(
 
     response = staff_client.post(
         ADD_EVENT_URL,
-        event_form(
-            [first, second], [concession], participants=[envoy], nationalities=nationalities
-        ),
+        event_form([first, second], [link], participants=[envoy], nationalities=nationalities),
         follow=True,
     )
 
@@ -133,9 +114,9 @@ def test_staff_add_an_event_with_two_people_and_a_concession(
     freed = Release.objects.filter(event=event).order_by("prisoner__name")
     assert [r.prisoner for r in freed] == [second, first]
     assert all(r.destination.code == "LT" and r.circumstances == "pardoned" for r in freed)
-    concession = SanctionsConcession.objects.get(event=event)
-    assert (concession.target, concession.kind) == ("Belavia", "delisting")
-    assert concession.target_remains_listed is False
+    link = event.concession_links.get()
+    assert (link.concession, link.basis) == (measure, "announced_together")
+    assert list(link.sources.all()) == [source]
 
 
 def test_more_documented_people_than_reported_is_explained_on_the_form(staff_client, make_prisoner):
@@ -174,17 +155,28 @@ def test_the_same_person_twice_in_one_release_is_explained(staff_client, make_pr
     assert not ReleaseEvent.objects.exists()
 
 
-def test_a_low_estimate_above_the_high_estimate_is_explained(staff_client):
-    concession = POTASH | {
-        "imposed_by": code_id("US"),
-        "value_min_usd": "900",
-        "value_max_usd": "100",
-    }
-    response = staff_client.post(ADD_EVENT_URL, event_form(concessions=[concession]))
+def test_a_low_estimate_above_the_high_estimate_is_explained(staff_client, make_concession):
+    measure = make_concession(target="Potash", slug="potash", visibility="restricted")
+    response = staff_client.post(
+        "/admin/releases/concessionfigure/add/",
+        {
+            "concession": measure.pk,
+            "slug": "value",
+            "measure": "Export revenue",
+            "low": "900",
+            "high": "100",
+            "qualifier": "exact",
+            "currency": "USD",
+            "unit": "",
+            "period": "",
+            "visibility": "restricted",
+            "internal_notes": "",
+        },
+    )
 
     assert response.status_code == 200
-    assert "The low estimate is above the high estimate" in response.text
-    assert not ReleaseEvent.objects.exists()
+    assert "The low value is above the high value" in response.text
+    assert not measure.figures.exists()
 
 
 def test_person_added_through_the_admin_gets_a_slug_from_the_name(staff_client):

@@ -58,7 +58,10 @@ def test_a_page_past_the_end(client, seed, url):
 def test_an_unknown_download_format(client, seed, url):
     response = client.get(url, {"format": "xlsx"})
     assert response.status_code == 400
-    assert "Unknown download format “xlsx”. Use format=json or format=csv." in response.text
+    assert (
+        "Unknown download format “xlsx”. Use format=json, format=csv or format=ftm."
+        in response.text
+    )
 
 
 def test_an_invalid_filter_in_a_download_is_a_400_not_a_file(client, seed):

@@ -11,7 +11,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from prisoners.models import PrisonerCount
-from releases.models import Participant, Release, ReleaseEvent, ReleaseSource, RouteLeg
+from releases.models import (
+    Participant,
+    Release,
+    ReleaseEvent,
+    ReleaseSource,
+    RouteLeg,
+    SanctionsConcession,
+)
 from tests.admin_forms import submitted_values
 from tests.test_admin import code_id, event_form
 from tracker.imports import import_fixture
@@ -333,6 +340,12 @@ def test_a_download_from_an_earlier_version_imports(db, editor):
     assert kolesnikova.source_links.filter(stance="supports").count() == 2
     count = PrisonerCount.objects.get()
     assert count.counted_by.startswith("Total reported in mid-December 2025")
+    measure = SanctionsConcession.objects.get()
+    assert measure.slug == "belarusian-potash-sector-belaruskali"
+    link = measure.links.get()
+    assert (link.event, link.basis) == (event, "reported")
+    figure = measure.figures.get()
+    assert (figure.low, figure.high, figure.currency) == (2_500_000_000, 2_800_000_000, "USD")
     # Imported again, it changes nothing.
     report = import_fixture(json.loads(EARLIER_FORMAT.read_text()))
     assert report.count("created") == report.count("changed") == 0

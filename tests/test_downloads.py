@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import Release, ReleaseEvent, SanctionedEntity, SanctionsConcession
 from tracker.models import Country, Source, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,16 @@ PAGES = [
     "/countries/",
     "/countries/JP/",
 ]
-EMPTY_ORDER = [Release, SanctionsConcession, ReleaseEvent, PrisonerCount, Prisoner, Source, Country]
+EMPTY_ORDER = [
+    Release,
+    SanctionsConcession,
+    SanctionedEntity,
+    ReleaseEvent,
+    PrisonerCount,
+    Prisoner,
+    Source,
+    Country,
+]
 
 
 def fetch(client, url, **query):
@@ -74,7 +83,7 @@ def test_the_release_download_loads_into_an_empty_database(client, seed, tmp_pat
         "US",
     ]
     assert event.releases.count() == 4
-    assert event.concessions.get().value_max_usd == 2_800_000_000
+    assert event.concession_links.get().concession.slug == "belarusian-potash-sector-belaruskali"
     assert Prisoner.objects.get(slug="maria-kolesnikova").name_native == "Марыя Калеснікава"
     assert event.sources.count() == 2
 
@@ -161,12 +170,17 @@ def test_people_csv_keeps_every_script(client, seed):
 def test_concession_and_country_csv(client, seed):
     _response, data = fetch(client, "/concessions/", format="csv")
     (row,) = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    assert row["target"] == "Belarusian potash sector (Belaruskali)"
-    assert row["value low (USD/year)"] == "2500000000"
-    assert row["date"] == "2025-12-13"
+    assert row["what it covers"] == "Belarusian potash sector (Belaruskali)"
+    assert row["slug"] == "belarusian-potash-sector-belaruskali"
+    assert row["entities"] == "Belarusian potash sector"
+    assert row["releases linked (basis)"] == "2025-12-13 belarus-release-2025-12-13 (reported)"
+    # Not reported: blank (unknown), never "no expiry".
+    assert row["announced on"] == row["expires on (none: no expiry; blank: unknown)"] == ""
+    assert row["delists"] == ""
+    assert row["date"] == "2025-12-13"  # the date of the release it followed
     assert (row["sanctioning state code"], row["target country code"]) == ("US", "BY")
     assert row["sources"] == SOURCES_CELL
-    assert row["release page"] == f"http://testserver{EVENT_URL}"
+    assert row["page"] == "http://testserver/concessions/belarusian-potash-sector-belaruskali/"
 
     _response, data = fetch(client, "/countries/BY/", format="csv")
     (row,) = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))

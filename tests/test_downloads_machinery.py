@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import Release, ReleaseEvent, SanctionedEntity, SanctionsConcession
 from tracker.downloads import csv_response, download_filename, fixture_response
 from tracker.models import Country, Source
 
@@ -24,6 +24,7 @@ SEED_PEOPLE = {"ales-bialiatski", "maria-kolesnikova", "viktor-babariko", "vladi
 CUNNINGHAM = "Belarus frees 123 prisoners as Trump administration lifts key sanctions"
 BONDAREV = "Freeing Political Prisoners Does Not Cure the Disease of Dictatorship"
 SECRET = "SECRET-staff-only-4711"
+SEED_MEASURE = "belarusian-potash-sector-belaruskali"
 
 # How a reader tells the records of a download apart.
 IDENTITY = {
@@ -38,6 +39,9 @@ IDENTITY = {
     "releases.participant": lambda fields: fields["name"],
     "releases.reportednationality": lambda fields: fields["country"][0],
     "releases.routeleg": lambda fields: fields["position"],
+    "releases.sanctionedentity": lambda fields: fields["slug"],
+    "releases.concessionlink": lambda fields: (fields["concession"][0], fields["event"][0]),
+    "releases.concessionfigure": lambda fields: fields["slug"],
 }
 
 
@@ -61,6 +65,10 @@ def test_an_event_download_holds_the_event_and_everything_it_refers_to(seed):
     assert found["releases.release"] == {(SEED_EVENT, slug) for slug in SEED_PEOPLE}
     assert found["prisoners.prisoner"] == SEED_PEOPLE
     assert found["releases.sanctionsconcession"] == {"Belarusian potash sector (Belaruskali)"}
+    assert found["releases.concessionlink"] == {(SEED_MEASURE, SEED_EVENT)}
+    assert found["releases.sanctionedentity"] == {"belarusian-potash-sector"}
+    # An event's download holds the measures linked to it, not their figures.
+    assert "releases.concessionfigure" not in found
     assert found["tracker.source"] == {CUNNINGHAM, BONDAREV}
     assert found["releases.participant"] == {"John Coale"}
     assert found["releases.reportednationality"] == {"AU", "GB", "JP", "LT", "PL", "US"}
@@ -80,7 +88,9 @@ def test_parents_come_before_the_records_that_refer_to_them(seed):
     assert position["tracker.source"] < position["prisoners.prisoner"]
     assert position["prisoners.prisoner"] < position["releases.release"]
     assert position["releases.releaseevent"] < position["releases.release"]
-    assert position["releases.releaseevent"] < position["releases.sanctionsconcession"]
+    assert position["releases.sanctionsconcession"] < position["releases.concessionlink"]
+    assert position["releases.releaseevent"] < position["releases.concessionlink"]
+    assert position["releases.sanctionedentity"] < position["releases.sanctionsconcession"]
 
 
 def test_the_download_is_an_attachment_named_by_the_caller(seed):
@@ -143,6 +153,7 @@ def test_the_download_loads_into_an_empty_database(seed, tmp_path, make_count):
     for model in [
         Release,
         SanctionsConcession,
+        SanctionedEntity,
         ReleaseEvent,
         PrisonerCount,
         Prisoner,
@@ -171,7 +182,7 @@ def test_the_download_loads_into_an_empty_database(seed, tmp_path, make_count):
     assert kolesnikova.destination.code == "UA"
     assert kolesnikova.sources.count() == 2
     assert list(kolesnikova.prisoner.nationalities.values_list("code", flat=True)) == ["BY"]
-    concession = event.concessions.get()
+    concession = event.concession_links.get().concession
     assert (concession.imposed_by.code, concession.target_country.code) == ("US", "BY")
     assert PrisonerCount.objects.get(count=1200).country.code == "BY"
     assert Country.objects.count() == 8

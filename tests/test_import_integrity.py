@@ -64,7 +64,7 @@ def test_two_records_with_the_same_key_are_refused_naming_both(seed, editor):
     response = upload(editor, records)
     assert response.status_code == 400
     assert (
-        f"Record 8 (releases.releaseevent “{EVENT}”) and record 27 (releases.releaseevent "
+        f"Record 8 (releases.releaseevent “{EVENT}”) and record 33 (releases.releaseevent "
         f"“{EVENT}”) are both release event “{EVENT}”"
     ) in response.text
     assert state() == before
@@ -295,8 +295,8 @@ def test_files_over_the_limits_are_refused(db, editor, settings, tmp_path):
     settings.IMPORT_MAX_RECORDS = 5
     response = upload(editor, seed_copy())
     assert response.status_code == 400
-    assert "The file holds 26 records; the limit is 5" in response.text
-    with pytest.raises(CommandError, match="The file holds 26 records; the limit is 5"):
+    assert "The file holds 32 records; the limit is 5" in response.text
+    with pytest.raises(CommandError, match="The file holds 32 records; the limit is 5"):
         call_command("import_fixture", write(tmp_path, seed_copy()), verbosity=0)
     settings.IMPORT_MAX_BYTES = 1000
     response = upload(editor, seed_copy())
@@ -347,9 +347,9 @@ def test_stale_pending_uploads_are_removed(db, editor, import_dir):
 
 def test_an_error_is_printed_below_the_progress_bar(db, tmp_path, capsys):
     records = [*seed_copy(), {"model": "auth.user", "fields": {"username": "x"}}]
-    with pytest.raises(CommandError, match="Record 27"):
+    with pytest.raises(CommandError, match="Record 33"):
         call_command("import_fixture", write(tmp_path, records))
-    assert capsys.readouterr().err.endswith("] 26/27\n")
+    assert capsys.readouterr().err.endswith("] 32/33\n")
 
 
 def test_the_importer_names_a_record_without_a_complete_key(db):

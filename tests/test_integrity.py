@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.test import Client
 
 from prisoners.models import Prisoner
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import ConcessionLink, Release, ReleaseEvent, SanctionsConcession
 from tests.admin_forms import submitted_values
 from tracker.models import Visibility
 
@@ -272,7 +272,8 @@ def test_publishing_an_event_lists_what_it_leaves_hidden(editor, client, restric
     data = submitted_values(editor.get(change_url(event)), "releaseevent_form")
     data.update(visibility=Visibility.PUBLIC, hidden_records="publish")
     response = editor.post(change_url(event), data, follow=True)
-    assert "4 hidden records were published with the release." in response.text
+    # Two people freed, a person, the link to the measure and the measure itself.
+    assert "5 hidden records were published with the release." in response.text
     page = client.get(event.get_absolute_url())
     assert page.status_code == 200
     assert "Anna Example" in page.text and "Unsourced Person" in page.text
@@ -313,6 +314,7 @@ def test_the_publish_action_asks_about_hidden_records_first(editor, client, rest
     assert event.visibility == Visibility.PUBLIC
     assert not Release.objects.exclude(visibility=Visibility.PUBLIC).exists()
     assert not SanctionsConcession.objects.exclude(visibility=Visibility.PUBLIC).exists()
+    assert not ConcessionLink.objects.exclude(visibility=Visibility.PUBLIC).exists()
     assert "Anna Example" in client.get(event.get_absolute_url()).text
 
 

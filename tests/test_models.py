@@ -7,14 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import ReleaseEvent, SanctionsConcession
+from releases.models import ConcessionFigure, ReleaseEvent, SanctionsConcession
 from tracker.models import Country, Source, Visibility
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_iso_country_is_loaded_by_the_migration():
-    assert Country.objects.count() == 249
+    # 249 ISO 3166-1 countries, and the European Union (a reserved code) as a sanctioning party.
+    assert Country.objects.count() == 250
+    assert Country.objects.get(code="EU").name == "European Union"
     assert Country.objects.get(code="BY").name == "Belarus"
     assert Country.objects.get(code="US").name == "United States"
     assert Country.objects.get(code="GB").name == "United Kingdom"
@@ -47,9 +49,12 @@ def test_one_count_per_country_and_date(make_count):
         make_count("BY", as_of=datetime.date(2025, 12, 18))
 
 
-def test_concession_value_range_must_be_ordered(make_event, make_concession):
+def test_a_figure_range_must_be_ordered(make_concession):
+    measure = make_concession()
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_concession(make_event(), value_min_usd=3_000, value_max_usd=1_000)
+        ConcessionFigure.objects.create(
+            concession=measure, slug="value", measure="Value", low=3_000, high=1_000
+        )
 
 
 def test_concession_cannot_expire_before_it_is_issued(make_event, make_concession):
@@ -61,13 +66,30 @@ def test_concession_cannot_expire_before_it_is_issued(make_event, make_concessio
         )
 
 
-def test_undated_concessions_are_unique_per_event_and_target(make_event, make_concession):
+def test_two_measures_on_one_target_on_one_day_are_two_records(make_event, make_concession):
+    """A Treasury licence and a Commerce letter for the same airline on the same day: the
+    natural key is each one's slug, so they never collide, and a date filled in later changes
+    no key."""
     event = make_event()
-    make_concession(event, target="Potash")
+    day = datetime.date(2025, 9, 11)
+    licence = make_concession(event, target="Belavia", slug="us-gl-11", announced_on=day)
+    letter = make_concession(event, target="Belavia", slug="us-bis-belavia", announced_on=day)
+    assert licence.natural_key() != letter.natural_key()
+    undated = make_concession(event, target="Belavia", slug="us-belavia-undated")
+    key = undated.natural_key()
+    undated.announced_on = day
+    undated.save()
+    assert undated.natural_key() == key
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_concession(event, target="Potash")
-    # Dated concessions on the same target are separate measures.
-    make_concession(event, target="Potash", announced_on=datetime.date(2025, 12, 13))
+        make_concession(target="Another", slug="us-gl-11")
+
+
+def test_no_expiry_is_not_an_expiry_date(make_concession):
+    measure = make_concession(no_expiry=True)
+    assert measure.expiry_display == "no expiry"
+    assert make_concession().expiry_display == "expiry unknown"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_concession(no_expiry=True, expires_on=datetime.date(2026, 1, 1))
 
 
 def test_invalid_choice_values_are_refused_by_the_database(make_prisoner):
@@ -124,16 +146,20 @@ def test_natural_keys_resolve_back_to_the_same_records(
     event = make_event(slug="minsk-2025")
     person = make_prisoner(slug="a-person")
     release = make_release(event, person)
-    undated = make_concession(event, target="Potash")
+    undated = make_concession(event, target="Potash", slug="potash")
     dated = make_concession(event, target="Potash", announced_on=datetime.date(2025, 12, 13))
+    link = undated.links.get()
+    figure = ConcessionFigure.objects.create(concession=undated, slug="value", measure="Value")
     count = make_count("BY", as_of=datetime.date(2025, 12, 18))
 
-    for record in (source, event, person, release, undated, dated, count):
+    for record in (source, event, person, release, undated, dated, link, figure, count):
         model = type(record)
         key = record.natural_key()
         assert model.objects.get_by_natural_key(*key) == record
     assert release.natural_key() == ("minsk-2025", "a-person")
-    assert undated.natural_key() == ("minsk-2025", "Potash", None)
+    assert undated.natural_key() == ("potash",)
+    assert link.natural_key() == ("potash", "minsk-2025")
+    assert figure.natural_key() == ("potash", "value")
     assert count.natural_key() == ("BY", "2025-12-18", "")
     assert source.natural_key() == (source.slug,)
     # The key of fixtures written before sources had slugs still finds the source.

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.models import Release, ReleaseEvent, SanctionedEntity, SanctionsConcession
 from tracker.models import Country, Source
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,15 @@ MODELS = [
     "releases.releaseevent",
     "releases.release",
     "releases.sanctionsconcession",
+    "releases.sanctionedentity",
+    "releases.concessionlink",
+    "releases.concessionfigure",
 ]
 # Children before parents, so deleting leaves no dangling references.
 MODELS_TO_EMPTY = [
     Release,
     SanctionsConcession,
+    SanctionedEntity,
     ReleaseEvent,
     PrisonerCount,
     Prisoner,

@@ -94,7 +94,9 @@ def test_the_release_page_shows_what_was_traded(client, seed):
     for country in ["Japan", "Lithuania", "Poland", "United Kingdom", "Australia"]:
         assert country in text
     assert "Belarusian potash sector (Belaruskali)" in text
-    assert "2.5 billion–2.8 billion" in text
+    assert "USD 2,500,000,000–2,800,000,000" in text  # a figure, with what it measures
+    assert "Belarus&#x27;s potash export revenue" in text
+    assert "Linked to this release: reported as linked" in text
     assert "Robert Cunningham" in text and "Boris Bondarev" in text
     assert 'href="/prisoners/ales-bialiatski/"' in text
 

@@ -6,26 +6,37 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from releases.models import Participant, RouteLeg
+from releases.models import ConcessionFigure, Participant, RouteLeg, SanctionedEntity
 from tracker.models import Country
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 10  # a page's budget (downloads stream in chunks and may run more)
 # A release's page shows six kinds of sourced facts (participants, nationalities reported, the
-# route, people freed, concessions, the event's own sources): a query each, and one for the
-# sources of each kind that cites several.
-MAX_QUERIES_RELEASE_PAGE = 14
+# route, people freed, the measures linked to it, the event's own sources): a query each, and one
+# for the sources of each kind that cites several; the linked measures also bring their own
+# sources, the entities they cover and the figures about them.
+MAX_QUERIES_RELEASE_PAGE = 16
 
 
 @pytest.fixture
-def build(make_event, make_prisoner, make_release, make_concession, make_source, make_count):
+def build(
+    make_event,
+    make_prisoner,
+    make_release,
+    make_concession,
+    make_source,
+    make_count,
+    make_entity,
+):
     """Build `rows` events for one country, each with a dual-national freed person, a
     concession and a source; the first person is in every event, so their page has `rows`
     releases; Belarus gets `rows` political-prisoner counts."""
 
     regular = make_prisoner(name="Regular Person", slug="regular", nationalities=["BY", "LT"])
     count_dates = (datetime.date(2000, 1, 1) + datetime.timedelta(days=n) for n in range(10**4))
+
+    previous = []  # each measure supersedes the one before: a chain as long as the rows
 
     def build(rows):
         source = make_source()
@@ -51,7 +62,15 @@ def build(make_event, make_prisoner, make_release, make_concession, make_source,
                 visibility="public",
             )
             leg.sources.set([source])
-            make_concession(event, sources=[source])
+            entity = make_entity(sources=[source])
+            measure = make_concession(
+                event, sources=[source], entities=[entity], slug=f"measure-{event.slug}"
+            )
+            ConcessionFigure.objects.create(
+                concession=measure, slug="value", measure="Value", low=1, visibility="public"
+            ).sources.set([source])
+            measure.supersedes.set(previous)
+            previous[:] = [measure]
             make_count("BY", as_of=next(count_dates))
         big_event = event
         for index in range(rows):
@@ -93,6 +112,10 @@ URLS = [
     "/prisoners/?nationality=LT&event={event}",
     "/prisoners/regular/",
     "/concessions/",
+    "/concessions/?basis=reported&imposed_by=US&date_after=2024-01-01",
+    "/concessions/{measure}/",
+    "/entities/",
+    "/entities/{entity}/",
     "/countries/",
     "/countries/BY/",
     "/countries/LT/",
@@ -102,16 +125,23 @@ DOWNLOADS = [
     f"{url}{'&' if '?' in url else '?'}format={fmt}"
     for url in URLS
     if url not in ("/", "/releases/feed/")
-    for fmt in ("json", "csv")
+    for fmt in ("json", "csv", "ftm")
 ]
 
 
 @pytest.mark.parametrize("url", URLS + DOWNLOADS)
 def test_query_count_does_not_grow_with_rows(client, build, url):
+    def address(event):
+        # The measure of the largest release, and the first entity: the one every later
+        # measure reaches through the chain of measures superseding one another.
+        measure = event.concession_links.get().concession
+        entity = SanctionedEntity.objects.order_by("pk").first()
+        return url.format(event=event.slug, measure=measure.slug, entity=entity.slug)
+
     event = build(5)
-    small = queries_for(client, url.format(event=event.slug))
+    small = queries_for(client, address(event))
     event = build(60)
-    large = queries_for(client, url.format(event=event.slug))
+    large = queries_for(client, address(event))
     assert small == large, f"{url}: {small} queries with 5 rows, {large} with 60"
     if "format=" not in url:
         budget = MAX_QUERIES_RELEASE_PAGE if url == "/releases/{event}/" else MAX_QUERIES

@@ -6,7 +6,16 @@ import pytest
 from django.core.management import call_command
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.models import ConcessionKind, Release, ReleaseEvent, SanctionsConcession
+from releases.models import (
+    ConcessionFigure,
+    ConcessionKind,
+    ConcessionLink,
+    LinkBasis,
+    Release,
+    ReleaseEvent,
+    SanctionedEntity,
+    SanctionsConcession,
+)
 from tracker.models import Source, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -104,12 +113,55 @@ def test_the_potash_concession(seed):
     assert concession.target_country.code == "BY"
     assert "potash" in concession.target.lower() and "Belaruskali" in concession.target
     assert concession.kind == ConcessionKind.EASED
-    assert (concession.value_min_usd, concession.value_max_usd) == (2_500_000_000, 2_800_000_000)
     assert titles(concession.sources) == sorted([CUNNINGHAM, BONDAREV])
-    # Not reported in the sources, so left blank rather than guessed.
-    assert concession.announced_on is None
-    assert concession.authority == ""
-    assert concession.target_remains_listed is None
+    # Not reported in the sources, so left blank (unknown) rather than guessed: no date, no
+    # instrument, no authority, no scope.
+    assert concession.announced_on is None and concession.announced_on_precision == "unknown"
+    assert concession.issued_on is None and concession.expires_on is None
+    assert concession.no_expiry is False  # "unknown", not "no expiry"
+    assert (concession.authority, concession.identifier, concession.url) == ("", "", "")
+    assert (concession.delists, concession.unblocks_property) == (None, None)
+    assert concession.covers_owned_entities is None
+    assert concession.supersedes.count() == 0
+
+
+def test_the_potash_measure_follows_the_release_as_reported(seed):
+    """Both articles tie the easing to the release; neither quotes an official link."""
+    link = ConcessionLink.objects.get()
+    assert (link.concession.slug, link.event.slug) == (
+        "belarusian-potash-sector-belaruskali",
+        "belarus-release-2025-12-13",
+    )
+    assert link.basis == LinkBasis.REPORTED
+    assert titles(link.sources) == sorted([CUNNINGHAM, BONDAREV])
+
+
+def test_the_potash_sector_is_an_entity(seed):
+    entity = SanctionedEntity.objects.get()
+    assert (entity.name, entity.kind, entity.country.code) == (
+        "Belarusian potash sector",
+        "sector",
+        "BY",
+    )
+    # The articles do not say who designated it, or when.
+    assert entity.designated_by is None and entity.designated_on is None
+    assert list(entity.concessions.values_list("slug", flat=True)) == [
+        "belarusian-potash-sector-belaruskali"
+    ]
+
+
+def test_figures_about_the_potash_measure_say_what_they_measure(seed):
+    """Bondarev's figures are the sector's export revenue and shares before sanctions, not the
+    value of the measure: each is its own record, with what it measures."""
+    figures = {figure.slug: figure for figure in ConcessionFigure.objects.all()}
+    revenue = figures["potash-export-revenue"]
+    assert (revenue.low, revenue.high, revenue.currency) == (2_500_000_000, 2_800_000_000, "USD")
+    assert "export revenue" in revenue.measure and "before sanctions" in revenue.period
+    assert figures["belaruskali-world-market-share"].value_display == "about 18 %"
+    assert figures["potash-exports-share-of-gdp"].value_display == "about 4 %"
+    assert figures["potash-share-of-goods-exports"].value_display == "up to 7 %"
+    for figure in figures.values():
+        assert titles(figure.sources) == [BONDAREV]
 
 
 def test_the_political_prisoner_count(seed):
@@ -120,7 +172,15 @@ def test_the_political_prisoner_count(seed):
 
 
 def test_every_seed_record_is_public(seed):
-    for model in (Prisoner, ReleaseEvent, Release, SanctionsConcession):
+    for model in (
+        Prisoner,
+        ReleaseEvent,
+        Release,
+        SanctionsConcession,
+        SanctionedEntity,
+        ConcessionLink,
+        ConcessionFigure,
+    ):
         assert model.objects.exclude(visibility=Visibility.PUBLIC).count() == 0
         assert model.objects.count() > 0
 

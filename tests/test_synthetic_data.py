@@ -46,7 +46,7 @@ def contents():
             Release.objects.values_list("event__slug", "prisoner__slug", "circumstances")
         ),
         "concessions": sorted(
-            SanctionsConcession.objects.values_list("event__slug", "target", "kind")
+            SanctionsConcession.objects.values_list("links__event__slug", "target", "kind")
         ),
         "counts": list(
             PrisonerCount.objects.order_by("country__code", "as_of").values_list(

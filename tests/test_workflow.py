@@ -179,7 +179,7 @@ def test_restricted_records_never_reach_public_responses(
         "/releases/feed/",
     ]
     for url in pages:
-        for query in ("", "format=json", "format=csv"):
+        for query in ("", "format=json", "format=csv", "format=ftm"):
             if query and url in ("/", "/releases/feed/"):
                 continue
             full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url

@@ -259,22 +259,36 @@ def _bar(x, y, width, bottom, css_class):
     return _rect(x, y, width, height, css_class)
 
 
-def dated_bar_chart(bars, *, chart_id, title, desc, total_name, part_name):
+def dated_bar_chart(
+    bars, *, chart_id, title, desc, total_name, part_name, markers=(), marker_name=""
+):
     """Bars on a date axis, each a total with its part drawn inside it from the baseline.
 
     For releases: the people reported freed, with those documented by name inside. A total
     that is unknown draws the part alone. Value labels go above the bars where they fit.
+    `markers` (DatedMarker) are drawn as vertical lines on the same axis: sanctions measures
+    against the releases.
     """
     bars = sorted(bars, key=lambda bar: bar.date)
-    if not bars:
+    markers = sorted(markers, key=lambda marker: marker.date)
+    if not bars and not markers:
         return ""
     heights = [max(bar.total or 0, bar.part) for bar in bars]
-    legend, legend_height = _legend(
-        [("bar", "chart-total", total_name), ("bar", "chart-part", part_name)]
-    )
-    frame = _TimeFrame([bar.date for bar in bars], max(heights), legend_height=legend_height)
-    width = min(max((frame.right - frame.left) / (len(bars) * 2.5), 3), 36)
+    keys = [("bar", "chart-total", total_name), ("bar", "chart-part", part_name)] if bars else []
+    if markers:
+        keys.append(("marker", "chart-marker", marker_name))
+    legend, legend_height = _legend(keys)
+    dates = [bar.date for bar in bars] + [marker.date for marker in markers]
+    frame = _TimeFrame(dates, max(heights, default=0), legend_height=legend_height)
+    width = min(max((frame.right - frame.left) / (max(len(bars), 1) * 2.5), 3), 36)
     body = frame.axes()
+    for marker in markers:
+        x = frame.x(marker.date)
+        body.append(
+            f"<g><title>{escape(marker.label)}</title>"
+            f"{_line(x, frame.top - 14, x, frame.bottom, 'chart-marker')}"
+            f"{_marker_head(x, frame.top - 14)}</g>"
+        )
     for bar in bars:
         x = frame.x(bar.date) - width / 2
         shapes = []

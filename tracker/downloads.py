@@ -19,10 +19,13 @@ from django.db.models import Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-DOWNLOAD_FORMATS = ("json", "csv")
+DOWNLOAD_FORMATS = ("json", "csv", "ftm")
 
 # Staff-only fields, and the site's own count of writes to a record: never in any download.
 NEVER_EXPORTED = frozenset({"internal_notes", "version"})
+
+# How deep the plan nests subqueries of keys before it reads the keys instead.
+MAX_NESTING = 4
 
 # Rows fetched, prefetched and serialized at a time: memory stays flat however large the data.
 CHUNK_SIZE = 2000
@@ -84,24 +87,36 @@ class _FixturePlan:
 
     def __init__(self):
         self.pk_subqueries = defaultdict(list)
+        # Records of models linked to themselves (a measure superseding another), by model:
+        # their chains are followed by query, once each, while planning.
+        self.chained = defaultdict(set)
 
-    def add(self, model, pks, *, root=False, parent_field=None):
+    def add(self, model, pks, *, root=False, parent_field=None, depth=0):
         """Export `model`'s public records among `pks`, and the records they refer to.
 
         `parent_field`: the foreign key to the records these were added for (as their children
         or parts), which are in the plan already: not followed back.
         """
+        if depth >= MAX_NESTING and not isinstance(pks, list):
+            # Deep in the graph (a release's measure's entities' country) the subqueries
+            # would nest past what SQLite's parser takes: these few keys are read now.
+            pks = [key for row in pks.order_by().distinct() for key in row.values()]
         queryset = _public(model._default_manager.filter(pk__in=pks))
         self.pk_subqueries[model].append(queryset.values("pk"))
         for field in _natural_key_fks(model):
             if field.name != parent_field:
-                self.add(field.related_model, queryset.values(field.attname))
+                self.add(field.related_model, queryset.values(field.attname), depth=depth + 1)
         for field in _natural_key_m2ms(model):
             through = field.remote_field.through
             links = through._default_manager.filter(
                 **{f"{field.m2m_field_name()}__in": queryset.values("pk")}
             )
-            self.add(field.related_model, links.values(field.m2m_reverse_field_name()))
+            if field.related_model is model:
+                self.add_chain(model, field, queryset)
+                continue
+            self.add(
+                field.related_model, links.values(field.m2m_reverse_field_name()), depth=depth + 1
+            )
         # Children only of what was asked for: a person's release brings its event, but not
         # the event's other releases. Parts (the sources a release cites, with their stance)
         # come with their record wherever it is exported.
@@ -114,11 +129,42 @@ class _FixturePlan:
                 **{f"{relation.field.name}__in": queryset.values("pk")}
             )
             self.add(
-                relation.related_model, children.values("pk"), parent_field=relation.field.name
+                relation.related_model,
+                children.values("pk"),
+                parent_field=relation.field.name,
+                depth=depth + 1,
             )
 
+    def add_chain(self, model, field, owners):
+        """The records `owners` link to through `field`, a link of `model` to itself (the
+        instruments a measure supersedes), and the records those link to, to the end of the
+        chain. Planned as subqueries they would nest without end; so the public links are read
+        here, in one query whatever the chain's length, and each record is added once."""
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        public = _public(model._default_manager.all()).values("pk")
+        linked = defaultdict(set)
+        rows = through._default_manager.filter(
+            **{f"{source}__in": public, f"{target}__in": public}
+        ).values_list(f"{source}_id", f"{target}_id")
+        for owner, other in rows:
+            linked[owner].add(other)
+        if not linked:
+            return
+        found, frontier = set(), set(owners.values_list("pk", flat=True))
+        while frontier:
+            frontier = {other for owner in frontier for other in linked[owner]} - found
+            found |= frontier
+        new = found - self.chained[model]
+        if new:
+            self.chained[model] |= new
+            self.add(model, sorted(new))
+
     def querysets(self):
-        """One queryset per model, parents before children, fetching no row twice."""
+        """One queryset per model, parents before children, fetching no row twice.
+
+        A model linked to itself comes as a list, ordered so that a record comes after the
+        records it links to (what `tracker.imports` needs)."""
         models = serializers.sort_dependencies([(None, list(self.pk_subqueries))])
         for model in models:
             condition = reduce(operator.or_, (Q(pk__in=pks) for pks in self.pk_subqueries[model]))
@@ -142,7 +188,32 @@ class _FixturePlan:
                 )
                 for field in _natural_key_m2ms(model)
             ]
-            yield model, queryset.prefetch_related(*prefetches)
+            queryset = queryset.prefetch_related(*prefetches)
+            own = [field for field in _natural_key_m2ms(model) if field.related_model is model]
+            yield model, (_linked_first(list(queryset), own) if own else queryset)
+
+
+def _linked_first(records, fields):
+    """`records` ordered so that each comes after the records it links to through `fields`
+    (prefetched); a cycle, which the data should never hold, keeps the order it has."""
+    by_pk = {record.pk: record for record in records}
+    ordered, placed, visiting = [], set(), set()
+
+    def place(record):
+        if record.pk in placed or record.pk in visiting:
+            return
+        visiting.add(record.pk)
+        for field in fields:
+            for linked in getattr(record, field.name).all():
+                if linked.pk in by_pk:
+                    place(by_pk[linked.pk])
+        visiting.discard(record.pk)
+        placed.add(record.pk)
+        ordered.append(record)
+
+    for record in records:
+        place(record)
+    return ordered
 
 
 def _exported_fields(model):
@@ -155,7 +226,7 @@ def _fixture_chunks(plan):
     separator = ""
     for model, queryset in plan.querysets():
         fields = _exported_fields(model)
-        rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+        rows = iter(queryset) if isinstance(queryset, list) else queryset.iterator(CHUNK_SIZE)
         while batch := list(islice(rows, CHUNK_SIZE)):
             records = serializers.serialize(
                 "python",

@@ -32,16 +32,21 @@ class CountQualifier(models.TextChoices):
     ABOUT = "about", _("About (approximate)")
 
 
-def count_display(count, qualifier):
-    """A count with its qualifier, grouped: "1,227", "at least 1,100", "about 1,200"."""
-    if count is None:
-        return ""
-    number = formats.number_format(count, force_grouping=True)
+def qualified(number, qualifier):
+    """A number, already written out, as its source gives it: "1,227", "at least 1,100",
+    "about 18 %"."""
     if qualifier == CountQualifier.AT_LEAST:
         return _("at least %(number)s") % {"number": number}
     if qualifier == CountQualifier.ABOUT:
         return _("about %(number)s") % {"number": number}
     return number
+
+
+def count_display(count, qualifier):
+    """A count with its qualifier, grouped: "1,227", "at least 1,100", "about 1,200"."""
+    if count is None:
+        return ""
+    return qualified(formats.number_format(count, force_grouping=True), qualifier)
 
 
 class PublishableQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("releases.urls.home")),
     path("releases/", include("releases.urls.events")),
     path("concessions/", include("releases.urls.concessions")),
+    path("entities/", include("releases.urls.entities")),
     path("countries/", include("releases.urls.countries")),
     path("prisoners/", include("prisoners.urls")),
     path(

@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from tracker.downloads import DOWNLOAD_FORMATS, csv_response, download_filename, fixture_response
 from tracker.figures import FIGURES_TIMEOUT, figure_key
+from tracker.ftm import ftm_response
 from tracker.pagination import CachedCountPaginator
 
 
@@ -24,7 +25,7 @@ def error_page(request, message, *, status):
 def unknown_format(request, value):
     return error_page(
         request,
-        _("Unknown download format “%(value)s”. Use format=json or format=csv.")
+        _("Unknown download format “%(value)s”. Use format=json, format=csv or format=ftm.")
         % {"value": value[:50]},
         status=400,
     )
@@ -74,10 +75,20 @@ class DownloadMixin:
     def get_fixture_roots(self):
         return [self.get_download_records()]
 
+    def get_ftm_roots(self):
+        """The records of the FollowTheMoney download: those of the fixture (tracker.ftm
+        converts each model that an app registered)."""
+        return self.get_fixture_roots()
+
     def download(self, fmt):
-        filename = download_filename(self.get_download_stem(), self.request.GET, fmt)
+        extension = "ftm.json" if fmt == "ftm" else fmt
+        filename = download_filename(self.get_download_stem(), self.request.GET, extension)
         if fmt == "json":
             return fixture_response(self.get_fixture_roots(), filename)
+        if fmt == "ftm":
+            return ftm_response(
+                self.get_ftm_roots(), filename, absolute_uri=self.request.build_absolute_uri
+            )
         header = [header for header, _value in self.csv_columns]
         rows = (
             [value(record) for _header, value in self.csv_columns]

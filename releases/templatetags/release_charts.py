@@ -76,6 +76,61 @@ def release_timeline(events):
 
 
 @register.simple_tag
+def ledger_timeline(events, measures):
+    """Releases (bars: reported freed, documented inside) against sanctions measures (markers)
+    on one date axis. `events` have `documented`; `measures` have a `date` (with_date())."""
+    events = sorted(events, key=lambda event: event.date)
+    measures = sorted(
+        (measure for measure in measures if measure.date), key=lambda measure: measure.date
+    )
+    if not events and not measures:
+        return ""
+    bars = [
+        charts.DatedBar(
+            date=event.date,
+            total=event.reported_count,
+            part=event.documented,
+            label=f"{event.title} ({_day(event.date)})",
+        )
+        for event in events
+    ]
+    markers = [
+        charts.DatedMarker(
+            date=measure.date,
+            label=f"{measure.imposed_by.name}: {measure.name}, {measure.get_kind_display()} "
+            f"({_day(measure.date)})",
+        )
+        for measure in measures
+    ]
+    parts = [
+        ngettext("%(count)d release", "%(count)d releases", len(events)) % {"count": len(events)},
+        ngettext("%(count)d dated measure", "%(count)d dated measures", len(measures))
+        % {"count": len(measures)},
+    ]
+    desc = _("%(releases)s and %(measures)s on one time axis.") % {
+        "releases": parts[0],
+        "measures": parts[1],
+    }
+    if measures:
+        desc += " " + _("Measures: %(measures)s.") % {
+            "measures": "; ".join(
+                f"{_day(measure.date)}, {measure.imposed_by.name}: {measure.name}"
+                for measure in measures[-10:]
+            )
+        }
+    return charts.dated_bar_chart(
+        bars,
+        chart_id="ledger-chart",
+        title=_("Releases and sanctions measures over time"),
+        desc=desc,
+        total_name=_("reported freed"),
+        part_name=_("documented by name"),
+        markers=markers,
+        marker_name=_("a sanctions measure"),
+    )
+
+
+@register.simple_tag
 def prisoner_count_chart(country, counts, events):
     """A country's political-prisoner counts over time, with the releases it made as markers."""
     counts = sorted(counts, key=lambda count: count.as_of)

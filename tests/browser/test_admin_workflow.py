@@ -81,12 +81,22 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
         choose(page, f"id_releases-{index}-prisoner", person.name.split()[0], person.name)
         page.locator(f"#id_releases-{index}-circumstances").select_option("pardoned")
 
-    page.locator(".add-row a", has_text="Add another sanctions concession").click()
-    choose(page, "id_concessions-0-imposed_by", "United States", "United States")
-    page.locator("#id_concessions-0-target").fill("Test sector")
-    page.locator("#id_concessions-0-kind").select_option("licence")
-    choose(page, "id_concessions-0-sources", "frees 123", SOURCE)
     screenshot(page, "admin-case-worker-enters")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+    # The sanctions measure, on its own page, linked to the release it followed.
+    page.goto("/admin/releases/sanctionsconcession/add/")
+    choose(page, "id_imposed_by", "United States", "United States")
+    page.locator("#id_target").fill("Test sector")
+    page.locator("#id_kind").select_option("licence")
+    for name in ("announced_on", "issued_on", "expires_on"):
+        page.locator(f"#id_{name}_precision").select_option("unknown")
+    choose(page, "id_sources", "frees 123", SOURCE)
+    page.locator(".add-row a", has_text="Add another release it followed").click()
+    choose(page, "id_links-0-event", "Test release", TITLE)
+    page.locator("#id_links-0-basis").select_option("reported")
+    choose(page, "id_links-0-sources", "frees 123", SOURCE)
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
 
@@ -101,7 +111,7 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
 
     event = ReleaseEvent.objects.get(slug=SLUG)
     assert event.visibility == Visibility.RESTRICTED
-    assert event.releases.count() == 2 and event.concessions.count() == 1
+    assert event.releases.count() == 2 and event.concession_links.count() == 1
     assert client.get(f"/releases/{SLUG}/").status_code == 404
 
     # The editor publishes the people, then the event, with its releases and concession in
@@ -122,8 +132,9 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     page.get_by_label("Publish them with the release").check()
     screenshot(page, "admin-editor-publishes")
     page.locator("input[name=_save]").click()
+    # The two people freed, the measure and its link to the release.
     expect(page.locator(".messagelist .success").first).to_contain_text(
-        "3 hidden records were published with the release."
+        "4 hidden records were published with the release."
     )
     assert set(
         Prisoner.objects.filter(slug__in=["anna-example", "boris-sample"]).values_list(

@@ -26,7 +26,10 @@ from django.utils.text import slugify
 from prisoners.models import Prisoner, PrisonerCount, PrisonerStatus
 from prisoners.search import search_key
 from releases.models import (
+    ConcessionFigure,
     ConcessionKind,
+    ConcessionLink,
+    LinkBasis,
     Participant,
     ParticipantRole,
     Release,
@@ -462,6 +465,12 @@ CONCESSION_KINDS = [
     (ConcessionKind.LIFTED, 10),
     (ConcessionKind.OTHER, 10),
 ]
+LINK_BASES = [
+    (LinkBasis.OFFICIAL, 15),
+    (LinkBasis.ANNOUNCED_TOGETHER, 35),
+    (LinkBasis.REPORTED, 40),
+    (LinkBasis.INFERRED, 10),
+]
 CONCESSION_TARGETS = [
     "{country}: potash sector",
     "{country}: national airline",
@@ -596,6 +605,7 @@ class SyntheticData:
         self.sources, self.source_keys, self.registers = [], set(), {}
         self.source_slugs = set()
         self.people, self.events, self.releases, self.concessions, self.counts = [], [], [], [], []
+        self.concession_links, self.concession_figures = [], []
         self.participants, self.nationality_reports, self.route_legs = [], [], []
         self.links = defaultdict(list)  # many-to-many relation -> [(record, [related])]
         # By position in self.people: the country holding each person, and their nationalities.
@@ -791,33 +801,57 @@ class SyntheticData:
                 announced = min(event.date + datetime.timedelta(days=rng.randint(0, 20)), LAST_DAY)
             licence = kind == ConcessionKind.LICENCE
             low = 10**6 * rng.randint(1, 2000) if rng.random() < 0.4 else None
+            no_expiry = licence and rng.random() < 0.3
+            expires = (
+                announced + datetime.timedelta(days=rng.randint(180, 730))
+                if announced and licence and not no_expiry
+                else None
+            )
+            day, unknown = DatePrecision.DAY, DatePrecision.UNKNOWN
             concession = SanctionsConcession(
-                event=event,
+                slug=f"{event.slug}-measure-{len(self.concessions) + 1}",
                 imposed_by=self.countries[imposed_by],
                 authority=AUTHORITIES.get(imposed_by, "Ministry of Foreign Affairs"),
                 target=target.format(country=event.releasing_country.name),
                 target_country=event.releasing_country,
                 kind=kind,
-                instrument=f"General License {rng.randint(1, 120)}" if licence else "",
+                identifier=f"General License {rng.randint(1, 120)}" if licence else "",
                 announced_on=announced,
+                announced_on_precision=day if announced else unknown,
                 issued_on=announced,
-                expires_on=(
-                    announced + datetime.timedelta(days=rng.randint(180, 730))
-                    if announced and licence
-                    else None
-                ),
-                target_remains_listed={
-                    ConcessionKind.LICENCE: True,
-                    ConcessionKind.DELISTING: False,
-                }.get(kind),
-                value_min_usd=low,
-                value_max_usd=low * rng.randint(1, 3) if low else None,
-                value_note="Exports per year before sanctions" if low else "",
+                issued_on_precision=day if announced else unknown,
+                expires_on=expires,
+                expires_on_precision=day if expires else unknown,
+                no_expiry=no_expiry,
+                delists={ConcessionKind.LICENCE: False, ConcessionKind.DELISTING: True}.get(kind),
                 visibility=Visibility.PUBLIC,
                 internal_notes=self.note,
             )
             self.concessions.append(concession)
             self.link(SanctionsConcession.sources, concession, [source])
+            link = ConcessionLink(
+                concession=concession,
+                event=event,
+                basis=_weighted(rng, LINK_BASES),
+                visibility=Visibility.PUBLIC,
+                internal_notes=self.note,
+            )
+            self.concession_links.append(link)
+            self.link(ConcessionLink.sources, link, [source])
+            if low:
+                figure = ConcessionFigure(
+                    concession=concession,
+                    slug="export-revenue",
+                    measure="Exports per year before sanctions",
+                    low=low,
+                    high=low * rng.randint(1, 3),
+                    currency="USD",
+                    period="a year, before sanctions",
+                    visibility=Visibility.PUBLIC,
+                    internal_notes=self.note,
+                )
+                self.concession_figures.append(figure)
+                self.link(ConcessionFigure.sources, figure, [source])
 
     def complete_person(self, person, code, released_on):
         """Status, detention and source of a person, now that their releases are known."""
@@ -873,6 +907,11 @@ class SyntheticData:
             write(ReportedNationality, self.nationality_reports)
             write(RouteLeg, self.route_legs)
             write(SanctionsConcession, self.concessions)
+            # Their measures have primary keys now.
+            for record in (*self.concession_links, *self.concession_figures):
+                record.concession = record.concession
+            write(ConcessionLink, self.concession_links)
+            write(ConcessionFigure, self.concession_figures)
             for relation, pairs in self.links.items():
                 through, field = relation.through, relation.field
                 write(

@@ -1,20 +1,20 @@
-"""The roles (0003_roles) for the records added in 0006: participants, nationalities reported,
-route legs and the sources a person freed cites. Case workers add, change and view them;
-editors also delete and publish them."""
+"""The ledger's records in the two roles of NGO staff (releases/migrations/0003_roles.py):
+case workers add and change measures, entities, links and figures; editors also publish and
+delete them."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODELS = ["participant", "reportednationality", "routeleg", "releasesource"]
-PUBLISH = ["publish_participant", "publish_reportednationality", "publish_routeleg"]
+MODELS = ["sanctionedentity", "concessionlink", "concessionfigure"]
+PUBLISH = [f"publish_{model}" for model in MODELS]
 
 
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
+def add_to_roles(apps, schema_editor):
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
+
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ours = Permission.objects.filter(
@@ -29,9 +29,17 @@ def grant(apps, schema_editor):
     )
 
 
-class Migration(migrations.Migration):
-    dependencies = [
-        ("releases", "0008_remove_replaced_event_fields"),
-    ]
+def remove_from_roles(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    ours = Permission.objects.filter(
+        content_type__app_label="releases", content_type__model__in=MODELS
+    )
+    for group in Group.objects.filter(name__in=["Case workers", "Editors"]):
+        group.permissions.remove(*ours)
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+
+class Migration(migrations.Migration):
+    dependencies = [("releases", "0011_remove_replaced_concession_fields")]
+
+    operations = [migrations.RunPython(add_to_roles, remove_from_roles)]

@@ -1,0 +1,267 @@
+"""The tracker's public records as FollowTheMoney entities (tracker.ftm registers these).
+
+- a source is an Article; every entity cites its sources as `proof`;
+- a person freed is a Person (nationalities as `nationality`); a release is an Event with the
+  people it documents as `involved`;
+- a sanctioned entity is a Company, Organization, Person, Airplane or Vessel; a sector, which
+  FtM has no schema for, a LegalEntity; its designation, where recorded, is a Sanction;
+- a sanctions measure is one Sanction per entity it covers (FtM's Sanction names one entity);
+  a measure that names none is a Sanction on its target country (a Territory), or, with no
+  country either, on a LegalEntity named by what it covers. Its scope goes into `provisions`,
+  "no expiry" among them; the releases it followed, with the basis, into `reason`.
+- a country (the country list) is a Territory.
+"""
+
+from django.db.models import Prefetch
+
+from prisoners.models import Prisoner
+from releases.models import (
+    DOCUMENTED_STATUSES,
+    ConcessionLink,
+    EntityKind,
+    Release,
+    ReleaseEvent,
+    SanctionedEntity,
+    SanctionsConcession,
+)
+from tracker.ftm import entity_id, make_entity, partial_date, register
+from tracker.models import Country
+
+CHUNK_SIZE = 2000
+
+ENTITY_SCHEMAS = {
+    EntityKind.COMPANY: "Company",
+    EntityKind.ORGANISATION: "Organization",
+    EntityKind.PERSON: "Person",
+    EntityKind.AIRCRAFT: "Airplane",
+    EntityKind.VESSEL: "Vessel",
+    EntityKind.SECTOR: "LegalEntity",
+}
+
+
+def _code(country):
+    return country.code.lower() if country is not None else None
+
+
+def _source_id(source):
+    return entity_id("source", source.slug)
+
+
+def _articles(sources):
+    for source in sources:
+        yield make_entity(
+            "Article",
+            _source_id(source),
+            title=source.title,
+            name=source.title,
+            author=source.author,
+            publisher=source.publisher,
+            publishedAt=partial_date(source.published_on, source.published_on_precision),
+            sourceUrl=source.url,
+            summary=source.quote,
+        )
+
+
+def _proof(sources):
+    return [_source_id(source) for source in sources]
+
+
+def person_id(prisoner):
+    return entity_id("person", prisoner.slug)
+
+
+def _person(prisoner, exporter):
+    sources = list(prisoner.sources.all())
+    yield from _articles(sources)
+    aliases = [prisoner.name_native, *prisoner.other_names.splitlines()]
+    yield make_entity(
+        "Person",
+        person_id(prisoner),
+        name=prisoner.name,
+        alias=[alias.strip() for alias in aliases if alias and alias.strip()],
+        nationality=[_code(country) for country in prisoner.nationalities.all()],
+        summary=prisoner.description,
+        sourceUrl=exporter.absolute_uri(prisoner.get_absolute_url()),
+        proof=_proof(sources),
+    )
+
+
+@register(Prisoner)
+def prisoners(queryset, exporter):
+    queryset = queryset.prefetch_related(None).prefetch_related("nationalities", "sources")
+    for prisoner in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield from _person(prisoner, exporter)
+
+
+@register(ReleaseEvent)
+def events(queryset, exporter):
+    documented = (
+        Release.objects.public()
+        .filter(status__in=DOCUMENTED_STATUSES)
+        .select_related("prisoner")
+        .prefetch_related("prisoner__nationalities", "prisoner__sources")
+    )
+    queryset = queryset.prefetch_related(None).select_related("releasing_country")
+    queryset = queryset.prefetch_related(
+        "sources", "counterparts", Prefetch("releases", queryset=documented, to_attr="freed")
+    )
+    for event in queryset.iterator(chunk_size=CHUNK_SIZE):
+        sources = list(event.sources.all())
+        yield from _articles(sources)
+        for release in event.freed:
+            yield from _person(release.prisoner, exporter)
+        yield make_entity(
+            "Event",
+            entity_id("release", event.slug),
+            name=event.title,
+            date=partial_date(event.date, event.date_precision),
+            country=[_code(event.releasing_country)]
+            + [_code(country) for country in event.counterparts.all()],
+            summary=event.summary,
+            involved=[person_id(release.prisoner) for release in event.freed],
+            sourceUrl=exporter.absolute_uri(event.get_absolute_url()),
+            proof=_proof(sources),
+        )
+
+
+def sanctioned_entity_id(entity):
+    return entity_id("entity", entity.slug)
+
+
+def _sanctioned_entity(entity, exporter):
+    sources = list(entity.sources.all())
+    yield from _articles(sources)
+    proof = _proof(sources)
+    schema = ENTITY_SCHEMAS.get(entity.kind, "LegalEntity")
+    properties = {
+        "name": entity.name,
+        "country": _code(entity.country),
+        "notes": entity.description,
+        "sourceUrl": exporter.absolute_uri(entity.get_absolute_url()),
+        "proof": proof,
+    }
+    if schema == "Person":
+        properties["nationality"] = properties.pop("country")
+    yield make_entity(schema, sanctioned_entity_id(entity), **properties)
+    if entity.designated_by_id or entity.designated_on or entity.programme:
+        yield make_entity(
+            "Sanction",
+            entity_id("designation", entity.slug),
+            entity=sanctioned_entity_id(entity),
+            authority=entity.designated_by.name if entity.designated_by else None,
+            country=_code(entity.designated_by),
+            program=entity.programme,
+            authorityId=[part.strip() for part in entity.list_identifiers.split(";")],
+            startDate=partial_date(entity.designated_on, entity.designated_on_precision),
+            status="Designated",
+            proof=proof,
+        )
+
+
+def _entities_queryset():
+    return SanctionedEntity.objects.public().select_related("country", "designated_by")
+
+
+@register(SanctionedEntity)
+def sanctioned_entities(queryset, exporter):
+    queryset = queryset.prefetch_related(None).select_related("country", "designated_by")
+    queryset = queryset.prefetch_related("sources")
+    for entity in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield from _sanctioned_entity(entity, exporter)
+
+
+def territory_id(country):
+    return entity_id("territory", country.code)
+
+
+def _territory(country):
+    return make_entity(
+        "Territory", territory_id(country), name=country.name, country=_code(country)
+    )
+
+
+@register(Country)
+def countries(queryset, exporter):
+    for country in queryset.order_by("name", "pk").iterator(chunk_size=CHUNK_SIZE):
+        yield _territory(country)
+
+
+def _yes_no(label, value):
+    if value is None:
+        return None
+    return f"{label}: {'yes' if value else 'no'}"
+
+
+def _reason(links):
+    return [
+        f"Followed the release “{link.event.title}” "
+        f"({partial_date(link.event.date, link.event.date_precision)}): "
+        f"{link.get_basis_display().lower()}" + (f" ({link.note})" if link.note else "")
+        for link in links
+    ]
+
+
+@register(SanctionsConcession)
+def concessions(queryset, exporter):
+    # The page's own prefetches (its public entities and links) are replaced by these.
+    queryset = queryset.prefetch_related(None).select_related("imposed_by", "target_country")
+    queryset = queryset.prefetch_related(
+        "sources",
+        Prefetch("entities", queryset=_entities_queryset().prefetch_related("sources")),
+        Prefetch(
+            "links",
+            queryset=ConcessionLink.objects.public()
+            .select_related("event")
+            .prefetch_related("sources")
+            .order_by("event__date", "event_id"),
+        ),
+    )
+    for concession in queryset.iterator(chunk_size=CHUNK_SIZE):
+        sources = list(concession.sources.all())
+        links = list(concession.links.all())
+        for link in links:
+            sources += [source for source in link.sources.all() if source not in sources]
+        yield from _articles(sources)
+        covered = list(concession.entities.all())
+        targets = []
+        for entity in covered:
+            yield from _sanctioned_entity(entity, exporter)
+            targets.append(sanctioned_entity_id(entity))
+        if not targets and concession.target_country is not None:
+            yield _territory(concession.target_country)
+            targets.append(territory_id(concession.target_country))
+        elif not targets:
+            target = entity_id("target", concession.slug)
+            yield make_entity("LegalEntity", target, name=concession.target)
+            targets.append(target)
+        provisions = [
+            concession.get_kind_display(),
+            "No expiry" if concession.no_expiry else None,
+            _yes_no("Delists", concession.delists),
+            _yes_no("Unblocks property", concession.unblocks_property),
+            _yes_no("Covers owned entities", concession.covers_owned_entities),
+            concession.conditions,
+        ]
+        for target in targets:
+            yield make_entity(
+                "Sanction",
+                entity_id("measure", concession.slug, target),
+                entity=target,
+                authority=concession.authority or concession.imposed_by.name,
+                authorityId=concession.identifier,
+                country=_code(concession.imposed_by),
+                program=concession.programme,
+                provisions=provisions,
+                status=concession.get_kind_display(),
+                summary=concession.name,
+                reason=_reason(links),
+                date=partial_date(concession.announced_on, concession.announced_on_precision),
+                startDate=partial_date(concession.issued_on, concession.issued_on_precision),
+                endDate=partial_date(concession.expires_on, concession.expires_on_precision),
+                recordId=concession.slug,
+                sourceUrl=[
+                    concession.url,
+                    exporter.absolute_uri(concession.get_absolute_url()),
+                ],
+                proof=_proof(sources),
+            )
