@@ -404,9 +404,9 @@ class _UTCText(Func):
         )
 
     def as_sqlite(self, compiler, connection):
-        return self.as_sql(
-            compiler, connection, template="strftime('%%Y-%%m-%%dT%%H:%%M:%%f', %(expressions)s)"
-        )
+        # "%%%%" is "%%" in the SQL, which Django's SQLite backend reads as "%".
+        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%f', %(expressions)s)"
+        return self.as_sql(compiler, connection, template=template)
 
 
 def _json_time(text):
@@ -434,7 +434,7 @@ def _fixture_chunks(plan):
         writer = _RecordWriter(model, queryset)
         records = writer.records()
         if any(field.related_model is model for field in writer.links):
-            records = _linked_first(list(records))
+            records = iter(_linked_first(list(records)))
         while batch := list(islice(records, CHUNK_SIZE)):
             yield separator + b",\n".join(_encode(record) for _pk, record, _linked in batch)
             separator = b",\n"
