@@ -21,7 +21,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from prisoners.models import Prisoner  # noqa: E402
-from tracker.downloads import _FixturePlan, _RecordWriter  # noqa: E402
+from tracker.downloads import _FixturePlan  # noqa: E402
 
 
 def download(url, path):
@@ -45,8 +45,7 @@ def json_agg():
     plan.add(Prisoner, Prisoner.objects.public().values("pk"), root=True)
     size = 0
     with connection.cursor() as cursor:
-        for model, queryset in plan.querysets():
-            writer = _RecordWriter(model, queryset)
+        for writer in plan.writers():
             querysets = [writer.row_queryset()]
             querysets += [writer.link_queryset(field)[0] for field in writer.links]
             for rows in querysets:

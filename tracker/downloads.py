@@ -142,12 +142,11 @@ class _FixturePlan:
             self.chained[model] |= new
             self.add(model, sorted(new))
 
-    def querysets(self):
-        """(model, queryset of the records to export), parents before children."""
+    def writers(self):
+        """A _RecordWriter per model, parents before children."""
         models = serializers.sort_dependencies([(None, list(self.pk_subqueries))])
         for model in models:
-            condition = reduce(operator.or_, (Q(pk__in=pks) for pks in self.pk_subqueries[model]))
-            yield model, model._default_manager.filter(condition)
+            yield _RecordWriter(model, self.pk_subqueries[model])
 
 
 class _AnyValue:
@@ -254,8 +253,10 @@ class _RecordWriter:
     (links, both read in primary-key order): the queries do not grow with the rows.
     """
 
-    def __init__(self, model, queryset):
-        self.model, self.queryset = model, queryset
+    def __init__(self, model, pk_subqueries):
+        """`pk_subqueries`: subqueries of the primary keys of the records to write."""
+        self.model, self.pk_subqueries = model, pk_subqueries
+        self.queryset = model._default_manager.filter(self.owned_by("pk"))
         self.label = str(model._meta)
         self.with_pk = not hasattr(model, "natural_key")
         fields = [
@@ -298,6 +299,12 @@ class _RecordWriter:
     def row_queryset(self):
         return self.queryset.annotate(**self.annotations).order_by("pk").values_list(*self.columns)
 
+    def owned_by(self, column):
+        """The records whose `column` is the key of a record to write. Tested against each
+        subquery in turn, not against one query of them all: SQLite's parser takes only so
+        much nesting."""
+        return reduce(operator.or_, (Q(**{f"{column}__in": pks}) for pks in self.pk_subqueries))
+
     def link_queryset(self, field):
         """The rows of `field`'s public links, and the function making a key of their values."""
         through = field.remote_field.through
@@ -310,10 +317,8 @@ class _RecordWriter:
             columns, read = [f"{target}_id"], operator.itemgetter(0)
         return (
             through._default_manager.filter(
-                **{
-                    f"{source}__in": self.queryset.values("pk"),
-                    f"{target}__in": _public(related._default_manager.all()).values("pk"),
-                }
+                self.owned_by(f"{source}_id"),
+                **{f"{target}__in": _public(related._default_manager.all()).values("pk")},
             )
             .order_by(f"{source}_id", *_ordering(related, f"{target}__"))
             .values_list(f"{source}_id", f"{target}_id", *columns)
@@ -430,10 +435,9 @@ _DJANGO_JSON = DjangoJSONEncoder()
 def _fixture_chunks(plan):
     yield b"["
     separator = b""
-    for model, queryset in plan.querysets():
-        writer = _RecordWriter(model, queryset)
+    for writer in plan.writers():
         records = writer.records()
-        if any(field.related_model is model for field in writer.links):
+        if any(field.related_model is writer.model for field in writer.links):
             records = iter(_linked_first(list(records)))
         while batch := list(islice(records, CHUNK_SIZE)):
             yield separator + b",\n".join(_encode(record) for _pk, record, _linked in batch)
