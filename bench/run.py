@@ -214,8 +214,11 @@ def bench_database(backend, args, work):
             log(f"{backend.name}: the download of everyone ({attempt + 1}/{args.download_repeat})")
             measured = download(database, path)
             if backend.name == "postgresql":
+                # Both timed inside their process, without Python's and Django's start-up.
+                inside = json.loads((work / "download-out.json").read_text())["seconds"]
+                measured["response_seconds"] = round(inside, 2)
                 measured["json_agg_seconds"] = round(json_agg(database), 2)
-                measured["ratio"] = round(measured["seconds"] / measured["json_agg_seconds"], 1)
+                measured["ratio"] = round(inside / measured["json_agg_seconds"], 1)
             runs.append(measured)
         return {**median_of(runs), "runs": runs}
 
@@ -348,7 +351,7 @@ def targets(results):
                     f"{name}: JSON download of everyone ≤ {TARGET_DOWNLOAD_RATIO}× PostgreSQL's "
                     "json_agg of the same rows (medians)",
                     full["ratio"] <= TARGET_DOWNLOAD_RATIO,
-                    f"{full['seconds']} s against {full['json_agg_seconds']} s: "
+                    f"{full['response_seconds']} s against {full['json_agg_seconds']} s: "
                     f"{full['ratio']}× (runs: "
                     + ", ".join(f"{run['ratio']}×" for run in full["runs"])
                     + ")",
