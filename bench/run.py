@@ -24,6 +24,7 @@ import platform
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,10 @@ TARGET_QUERIES = 10
 # Peak memory of the download at full size may exceed that at the comparison size by this much
 # and still be flat: a few chunks of 2,000 records take that, whatever the data's size.
 FLAT_MEMORY_MARGIN_MB = 40
+# The JSON download of everyone at most this many times PostgreSQL's json_agg of the same rows.
+TARGET_DOWNLOAD_RATIO = 5
+# Peak memory of import_fixture of the download of everyone.
+TARGET_IMPORT_MB = 300
 
 # What the download of all people holds: people, their releases and those releases' events, and
 # the countries and sources all of them cite. dumpdata writes the same models.
@@ -156,7 +161,7 @@ class SQLite:
 def records_by_model(path):
     """{model label: records} of a fixture file, read without parsing the whole file."""
     counts = Counter()
-    pattern = re.compile(rb'"model": "([a-z_]+\.[a-z_]+)"')
+    pattern = re.compile(rb'"model": ?"([a-z_]+\.[a-z_]+)"')
     with open(path, "rb") as fixture:
         for line in fixture:
             counts.update(match.decode() for match in pattern.findall(line))
@@ -194,6 +199,40 @@ def bench_database(backend, args, work):
         )
         return {**measured, "bytes": path.stat().st_size, "records": records_by_model(path)}
 
+    def json_agg(database):
+        """Seconds PostgreSQL takes to build the same rows as JSON (json_agg), in a run of its
+        own right after the download's, so that both meet the same load."""
+        out = work / "json-agg-out.json"
+        run([PYTHON, "-m", "bench.download", "--json-agg"], env(database), stdout=out)
+        return json.loads(out.read_text())["seconds"]
+
+    def downloads(database, path):
+        """The download of everyone, args.download_repeat times (medians), beside json_agg on
+        PostgreSQL."""
+        runs = []
+        for attempt in range(args.download_repeat):
+            log(f"{backend.name}: the download of everyone ({attempt + 1}/{args.download_repeat})")
+            measured = download(database, path)
+            if backend.name == "postgresql":
+                # Both timed inside their process, without Python's and Django's start-up.
+                inside = json.loads((work / "download-out.json").read_text())["seconds"]
+                measured["response_seconds"] = round(inside, 2)
+                measured["json_agg_seconds"] = round(json_agg(database), 2)
+                measured["ratio"] = round(inside / measured["json_agg_seconds"], 1)
+            runs.append(measured)
+        return {**median_of(runs), "runs": runs}
+
+    def imports(path):
+        runs = [
+            load(
+                f"import_fixture of the download into an empty database "
+                f"({attempt + 1}/{args.download_repeat})",
+                manage("import_fixture", str(path), "--verbosity=0"),
+            )
+            for attempt in range(args.download_repeat)
+        ]
+        return {**median_of(runs), "runs": runs}
+
     def load(label, command):
         log(f"{backend.name}: {label}")
         target = backend.create("tracker_bench_load", template=empty)
@@ -211,23 +250,24 @@ def bench_database(backend, args, work):
     main = backend.create("tracker_bench", template=empty)
     result["version"] = backend.version(main)
     result["generate"] = fill(main, args.prisoners, args.events)
-    log(f"{backend.name}: pages and search, {args.repeat} requests each")
-    pages_file = work / f"pages-{backend.name}.json"
-    run(
-        [PYTHON, "-m", "bench.pages", f"--repeat={args.repeat}", f"--out={pages_file}"],
-        env(main),
-    )
-    result.update(json.loads(pages_file.read_text("utf-8")))
-    log(f"{backend.name}: the download of everyone")
+    result["pages"], result["search"] = [], []
+    if not args.downloads_only:
+        log(f"{backend.name}: pages and search, {args.repeat} requests each")
+        pages_file = work / f"pages-{backend.name}.json"
+        run(
+            [PYTHON, "-m", "bench.pages", f"--repeat={args.repeat}", f"--out={pages_file}"],
+            env(main),
+        )
+        result.update(json.loads(pages_file.read_text("utf-8")))
     full_file = work / "people-full.json"
-    result["download"] = download(main, full_file)
+    result["download"] = downloads(main, full_file)
     if not args.keep:
         backend.drop(main)
-    result["import"] = load(
-        "import_fixture of the download into an empty database",
-        manage("import_fixture", str(full_file), "--verbosity=0"),
-    )
+    result["import"] = imports(full_file)
     full_file.unlink()
+    if args.downloads_only:
+        backend.drop(empty)
+        return result
 
     # At the comparison size, where dumpdata and loaddata finish in minutes.
     compare = backend.create("tracker_bench_compare", template=empty)
@@ -263,6 +303,16 @@ def bench_database(backend, args, work):
     return result
 
 
+def median_of(runs):
+    """The median of each figure of several runs (seconds, peak MB, ...)."""
+    return {
+        key: round(statistics.median(run[key] for run in runs), 2)
+        if isinstance(runs[0][key], int | float)
+        else runs[0][key]
+        for key in runs[0]
+    }
+
+
 def records_per_second(records, measured):
     return round(sum(records.values()) / measured["seconds"])
 
@@ -271,8 +321,8 @@ def targets(results):
     """Each target: met or not, and why."""
     checks = []
     for name, result in results.items():
-        pages = result["pages"] + result["search"]
-        if name == "postgresql":
+        pages = result["pages"] + result["search"]  # none with --downloads-only
+        if name == "postgresql" and pages:
             for key, how in [
                 ("median_ms", "as served"),
                 ("uncached_median_ms", "uncached, after a change"),
@@ -286,13 +336,36 @@ def targets(results):
                     )
                 )
         many = [p for p in pages if p["queries"] > TARGET_QUERIES]
+        if pages:
+            checks.append(
+                (
+                    f"{name}: every page ≤ {TARGET_QUERIES} queries",
+                    not many,
+                    ", ".join(f"{p['label']} {p['queries']}" for p in many),
+                )
+            )
+        full = result["download"]
+        if "ratio" in full:
+            checks.append(
+                (
+                    f"{name}: JSON download of everyone ≤ {TARGET_DOWNLOAD_RATIO}× PostgreSQL's "
+                    "json_agg of the same rows (medians)",
+                    full["ratio"] <= TARGET_DOWNLOAD_RATIO,
+                    f"{full['response_seconds']} s against {full['json_agg_seconds']} s: "
+                    f"{full['ratio']}× (runs: "
+                    + ", ".join(f"{run['ratio']}×" for run in full["runs"])
+                    + ")",
+                )
+            )
         checks.append(
             (
-                f"{name}: every page ≤ {TARGET_QUERIES} queries",
-                not many,
-                ", ".join(f"{p['label']} {p['queries']}" for p in many),
+                f"{name}: import_fixture of the download of everyone ≤ {TARGET_IMPORT_MB} MB",
+                result["import"]["peak_mb"] <= TARGET_IMPORT_MB,
+                f"{result['import']['peak_mb']} MB, {result['import']['seconds']} s",
             )
         )
+        if "comparison" not in result:
+            continue
         comparison = result["comparison"]
         ours, dump = comparison["download"], comparison["dumpdata"]
         checks.append(
@@ -363,17 +436,26 @@ def report(run_info, results, checks):
             for p in result["pages"] + result["search"]
         ]
         columns = ["page", "median ms", "p95 ms", "uncached median", "uncached p95", "queries"]
-        out.append(table(rows, [*columns, "status", "url"]))
-        comparison, full = result["comparison"], result["download"]
-        rows = []
-        for label, item, records in [
+        if rows:
+            out.append(table(rows, [*columns, "status", "url"]))
+        full = result["download"]
+        items = [
             (f"download {FULL_DOWNLOAD}, full size", full, full["records"]),
             ("import_fixture of it", result["import"], full["records"]),
-            (f"download {FULL_DOWNLOAD}, comparison size", comparison["download"], None),
-            ("dumpdata of the same models", comparison["dumpdata"], None),
-            ("import_fixture of the download", comparison["import_fixture"], None),
-            ("loaddata of the download", comparison["loaddata"], None),
-        ]:
+        ]
+        if "json_agg_seconds" in full:
+            agg = {"seconds": full["json_agg_seconds"], "peak_mb": ""}
+            items.insert(1, ("PostgreSQL json_agg of the same rows", agg, full["records"]))
+        comparison = result.get("comparison")
+        if comparison:
+            items += [
+                (f"download {FULL_DOWNLOAD}, comparison size", comparison["download"], None),
+                ("dumpdata of the same models", comparison["dumpdata"], None),
+                ("import_fixture of the download", comparison["import_fixture"], None),
+                ("loaddata of the download", comparison["loaddata"], None),
+            ]
+        rows = []
+        for label, item, records in items:
             records = records or item.get("records") or comparison["download"]["records"]
             size = f"{item['bytes'] / 1e6:.1f}" if "bytes" in item else ""
             rows.append(
@@ -416,6 +498,18 @@ def main():
         "--databases", nargs="+", choices=["postgresql", "sqlite"], default=["postgresql", "sqlite"]
     )
     parser.add_argument("--keep", action="store_true", help="Keep the filled databases.")
+    parser.add_argument(
+        "--downloads-only",
+        action="store_true",
+        help="Only the download of everyone (beside json_agg) and its import: no pages, no "
+        "comparisons with dumpdata and loaddata.",
+    )
+    parser.add_argument(
+        "--download-repeat",
+        type=int,
+        default=1,
+        help="Runs of the download, json_agg and import at full size; medians are reported.",
+    )
     args = parser.parse_args()
 
     started = datetime.datetime.now().astimezone()

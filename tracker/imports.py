@@ -14,11 +14,13 @@ than a dozen per record (as `loaddata` does):
    natural keys seen so far (the database is asked once per key it holds), validated in Python
    (`full_clean`, without the checks that need the database) and compared with the stored
    record. This is where nearly every problem is found, and it is the preview.
-2. Write: model by model, parents first, new records are inserted and changed ones updated in
-   bulk, with their many-to-many links and their history (one entry each, by the importing
-   user). The database enforces uniqueness and the other constraints; if it refuses a batch,
-   its records are written one at a time to find the first one refused, and Django's
-   validation says why in the usual words.
+2. Write: the records are read again (pass 1 keeps only each record's key, so that memory
+   does not grow with the file) and, a batch of about BATCH_SIZE at a time, model by model,
+   parents first, new records are inserted and changed ones updated in bulk, with their
+   many-to-many links and their history (one entry each, by the importing user). The
+   database enforces uniqueness and the other constraints; if it refuses a batch, its
+   records are written one at a time to find the first one refused, and Django's validation
+   says why in the usual words.
 `pre_save` receivers run as for `save()` (they keep derived fields current); `post_save` and
 `m2m_changed` do not: the history is written here, and cached figures are refreshed once.
 
@@ -34,9 +36,13 @@ field (a lost-update counter) gets version 1 for a new record and the stored ver
 an updated one; the import itself never compares it.
 """
 
+import codecs
 import hashlib
 import inspect
+import io
 import json
+import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -99,7 +105,7 @@ class Conflict:
     taken: bool  # True: the file's version is written; False: the record stays as it is here
 
 
-@dataclass
+@dataclass(slots=True)  # one per record of the file: kept small
 class ImportedRecord:
     label: str
     key: str
@@ -164,32 +170,184 @@ def _size(size):
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
-def read_fixture(raw):
-    """The records of a fixture file's bytes or text, or ImportFailed saying what is wrong."""
-    check_size(len(raw))
-    if isinstance(raw, bytes):
+# Bytes read from a fixture file at a time: a file is parsed record by record, never whole.
+READ_SIZE = 2**20
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _NotJSON(Exception):
+    """Where and why a fixture file is not valid JSON, as `json.loads` would say it."""
+
+    def __init__(self, msg, line, column):
+        super().__init__(msg)
+        self.msg, self.line, self.column = msg, line, column
+
+
+class _RecordReader:
+    """The records of a fixture's JSON list, parsed one at a time from a stream of bytes.
+
+    Each record is parsed by Python's own JSON decoder (`raw_decode`), so a broken file gets
+    the messages `json.loads` gives, at the line and column of the whole file; only a window
+    of the text around the current record is kept in memory.
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+        self.bytes_read = 0
+        self.text, self.position, self.at_end = "", 0, False
+        # Where self.text starts in the file: characters and lines before it, and the column.
+        self.dropped_lines, self.dropped_column = 0, 0
+        self.decoder = json.JSONDecoder()
+
+    def read_more(self, at_least=READ_SIZE):
+        """Append at least `at_least` characters to the window (fewer at the end of the file),
+        dropping the text already parsed."""
+        dropped = self.text[: self.position]
+        newlines = dropped.count("\n")
+        if newlines:
+            self.dropped_lines += newlines
+            self.dropped_column = len(dropped) - dropped.rfind("\n") - 1
+        else:
+            self.dropped_column += len(dropped)
+        parts, size = [self.text[self.position :]], 0
+        self.position = 0
+        while size < at_least and not self.at_end:
+            data = self.stream.read(READ_SIZE)
+            self.at_end = len(data) < READ_SIZE
+            try:
+                text = self.utf8.decode(data, final=self.at_end)
+            except UnicodeDecodeError as error:
+                start = self.bytes_read - len(self.utf8.getstate()[0]) + error.start
+                raise ImportFailed(f"The file is not UTF-8 text (byte {start}).") from error
+            self.bytes_read += len(data)
+            parts.append(text)
+            size += len(text)
+        self.text = "".join(parts)
+
+    def where(self, position):
+        """(line, column) in the file of a position in the window, counted from 1."""
+        newlines = self.text.count("\n", 0, position)
+        if newlines:
+            return self.dropped_lines + newlines + 1, position - self.text.rfind("\n", 0, position)
+        return self.dropped_lines + 1, self.dropped_column + position + 1
+
+    def fail(self, msg, position):
+        raise _NotJSON(msg, *self.where(position))
+
+    def peek(self):
+        """The next character that is not white space ("" at the end of the file)."""
+        while True:
+            self.position = _WHITESPACE.match(self.text, self.position).end()
+            if self.position < len(self.text) or self.at_end:
+                return self.text[self.position : self.position + 1]
+            self.read_more()
+
+    def value(self):
+        """The JSON value at the current position. A value cut off by the end of the window
+        fails to parse (or might parse short, if a number): the window grows and it is parsed
+        again; at the end of the file, its error is the file's."""
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.position)
+                if end < len(self.text) or self.at_end:
+                    self.position = end
+                    return value
+            except json.JSONDecodeError as error:
+                if self.at_end:
+                    self.fail(error.msg, error.pos)
+            except (ValueError, RecursionError):
+                if self.at_end:
+                    raise
+            self.read_more(at_least=max(READ_SIZE, len(self.text) - self.position))
+
+    def records(self):
+        """Each record of the list in turn; _NotJSON, RecursionError or ValueError if the file
+        is not valid JSON, ImportFailed if it is valid but not a list."""
+        self.read_more()
+        first = self.peek()
+        if first != "[":
+            # Not a fixture: read whole (it is within the size limit) to say why.
+            self.read_more(at_least=float("inf"))
+            try:
+                json.loads(self.text)
+            except json.JSONDecodeError as error:
+                raise _NotJSON(error.msg, error.lineno, error.colno) from None
+            raise ImportFailed("The file is not a fixture: it should be a JSON list of records.")
+        self.position += 1
+        if self.peek() == "]":
+            self.position += 1
+        else:
+            while True:
+                yield self.value()
+                following = self.peek()
+                self.position += 1
+                if following == "]":
+                    break
+                if following != ",":
+                    self.fail("Expecting ',' delimiter", self.position - 1)
+                self.peek()
+        if self.peek():
+            self.fail("Extra data", self.position)
+
+
+class FixtureFile:
+    """The records of a fixture file (its bytes, or the path of the file), parsed afresh each
+    time they are iterated, so that the records are never all in memory at once.
+
+    Made by `read_fixture`, which checks the whole file first.
+    """
+
+    def __init__(self, source, count):
+        self.source, self.count = source, count
+
+    def __len__(self):
+        return self.count
+
+    def __iter__(self):
+        return _records(self.source)
+
+
+def _records(source):
+    with _opened(source) as stream:
         try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFailed(f"The file is not UTF-8 text (byte {error.start}).") from error
-    try:
-        records = json.loads(raw)
-    except json.JSONDecodeError as error:
+            yield from _RecordReader(stream).records()
+        except _NotJSON as error:
+            raise ImportFailed(
+                f"The file is not valid JSON: {error.msg} at line {error.line}, "
+                f"column {error.column}."
+            ) from None
+        except RecursionError:
+            raise ImportFailed(
+                "The file is not a fixture: its values are nested too deeply."
+            ) from None
+        except ValueError as error:  # a number of more than 4,300 digits
+            raise ImportFailed(f"The file cannot be read: {error}.") from None
+
+
+def _opened(source):
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    return open(source, "rb")  # noqa: SIM115 (closed by the caller's `with`)
+
+
+def read_fixture(source):
+    """The records of a fixture, from its bytes, its text or its path (a Path): a FixtureFile,
+    after reading the whole file once to check it is a JSON list of at most
+    IMPORT_MAX_RECORDS records; or ImportFailed saying what is wrong."""
+    if isinstance(source, str):  # the text of a file
+        source = source.encode()
+    if isinstance(source, bytes | bytearray):
+        check_size(len(source))
+    else:
+        check_size(os.stat(source).st_size)
+    count = sum(1 for _record in _records(source))
+    if count > settings.IMPORT_MAX_RECORDS:
         raise ImportFailed(
-            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from error
-    except RecursionError:
-        raise ImportFailed("The file is not a fixture: its values are nested too deeply.") from None
-    except ValueError as error:  # a number of more than 4,300 digits
-        raise ImportFailed(f"The file cannot be read: {error}.") from None
-    if not isinstance(records, list):
-        raise ImportFailed("The file is not a fixture: it should be a JSON list of records.")
-    if len(records) > settings.IMPORT_MAX_RECORDS:
-        raise ImportFailed(
-            f"The file holds {len(records):,} records; the limit is "
+            f"The file holds {count:,} records; the limit is "
             f"{settings.IMPORT_MAX_RECORDS:,} (DJANGO_IMPORT_MAX_RECORDS). Split it."
         )
-    return records
+    return FixtureFile(source, count)
 
 
 def _describe(index, record):
@@ -346,10 +504,18 @@ class _Import:
         self.take_file_version = set(take_file_version)
         self.check_duplicates = check_duplicates
         self.report = ImportReport()
+        # Pass 1 keeps, per record, only its key and where it is in the file; pass 2 reads the
+        # file again and writes it in batches, so memory does not grow with its records.
+        self.writing = False
         self.keys = defaultdict(dict)  # model -> {natural key: _Reference}
-        self.pending = defaultdict(dict)  # model -> {natural key: _Pending}, in file order
+        self.seen = defaultdict(dict)  # pass 1: model -> {natural key: where it is in the file}
+        self.pending = defaultdict(dict)  # pass 2: model -> {natural key: _Pending}, a batch
         self.stored = {}  # model -> whether its table held records before the import
-        self.new_people = []  # (key, instance) of new records that may duplicate stored ones
+        # New records that may duplicate stored ones: (key, instance) of the first
+        # MAX_DUPLICATE_CHECKS, and how many there are.
+        self.new_people, self.new_people_count = [], 0
+        self.written = defaultdict(list)  # pass 2: model -> primary keys of the records written
+        self.publishing = defaultdict(dict)  # pass 2: model -> {pk: where} of records made public
 
     # --- Pass 1: read, resolve, validate, compare -----------------------------------------
 
@@ -399,9 +565,9 @@ class _Import:
         values = record["fields"]  # a numeric "pk" is never trusted
         instance, references, links = self.build(model, values, where)
         key = self.natural_key(model, instance, where)
-        if key in self.pending[model]:
+        if key in self.seen[model]:
             raise ImportFailed(
-                f"{self.pending[model][key].where} and {_lower_first(where)} are both "
+                f"{self.seen[model][key]} and {_lower_first(where)} are both "
                 f"{model._meta.verbose_name} “{_format_key(key)}”: a file may hold a record "
                 "only once. Remove one of them."
             )
@@ -449,10 +615,10 @@ class _Import:
         # had slugs is referred to by its old key (title, date), a person without a slug by ("",)
         aliases = [key] if cleaned_key != key and all(key) else []
         if cleaned_key != key:
-            if cleaned_key in self.pending[model]:
+            if cleaned_key in self.seen[model]:
                 raise ImportFailed(
                     f"{where}: it would get the key “{_format_key(cleaned_key)}” of "
-                    f"{self.pending[model][cleaned_key].where}. Give it its own."
+                    f"{self.seen[model][cleaned_key]}. Give it its own."
                 )
             key = cleaned_key
         formatted = _format_key(list(key))
@@ -461,14 +627,13 @@ class _Import:
         pending = _Pending(where, instance, references, links, _Reference(key))
         imported = ImportedRecord(label, formatted, "created", kept_visibility=kept_visibility)
         if existing is None:
-            self.report.fingerprint[tag] = "new"
-            # Only people stored before the import can be duplicated (self.stored: see above).
-            duplicable = self.check_duplicates and self.stored[model]
-            if duplicable and hasattr(instance, "possible_duplicates"):
-                self.new_people.append((formatted, instance))
+            if not self.writing:
+                self.report.fingerprint[tag] = "new"
+                self.note_possible_duplicate(model, formatted, instance)
         else:
             pending.stored = self.snapshot(existing)
-            self.report.fingerprint[tag] = _fingerprint_value(existing, pending.stored)
+            if not self.writing:
+                self.report.fingerprint[tag] = _fingerprint_value(existing, pending.stored)
             pending.reference.pk = instance.pk = existing.pk
             imported.changed_fields = _differences(pending.stored, self.snapshot(instance, links))
             imported.action = "changed" if imported.changed_fields else "unchanged"
@@ -480,8 +645,20 @@ class _Import:
         self.keys[model][key] = pending.reference
         for alias in aliases:
             self.keys[model].setdefault(alias, pending.reference)
-        self.pending[model][key] = pending
+        if self.writing:
+            self.pending[model][key] = pending
+        else:
+            self.seen[model][key] = where
         return imported
+
+    def note_possible_duplicate(self, model, key, instance):
+        """Keep a new person to compare with the people stored before the import (only they
+        can be duplicated: self.stored, see stored_record())."""
+        duplicable = self.check_duplicates and self.stored[model]
+        if duplicable and hasattr(instance, "possible_duplicates"):
+            self.new_people_count += 1
+            if len(self.new_people) < MAX_DUPLICATE_CHECKS:
+                self.new_people.append((key, instance))
 
     def natural_key(self, model, instance, where):
         try:
@@ -582,11 +759,12 @@ class _Import:
     def find_possible_duplicates(self):
         """New people who may be people already stored under another spelling (the model's
         `possible_duplicates()` hook), up to MAX_DUPLICATE_CHECKS of them."""
-        for key, instance in self.new_people[:MAX_DUPLICATE_CHECKS]:
+        for key, instance in self.new_people:
             matches = instance.possible_duplicates()
             if matches:
                 self.report.possible_duplicates.append((key, str(instance), matches))
-        self.report.unchecked_duplicates = max(len(self.new_people) - MAX_DUPLICATE_CHECKS, 0)
+        self.report.unchecked_duplicates = self.new_people_count - len(self.new_people)
+        self.new_people = []
 
     def stored_record(self, model, key):
         if model not in self.stored:
@@ -616,9 +794,32 @@ class _Import:
                 values[model_field.name] = {reference.pk for reference in links[model_field]}
         return values
 
-    # --- Pass 2: write ---------------------------------------------------------------------
+    # --- Pass 2: read again, write --------------------------------------------------------
 
-    def write(self):
+    def write(self, records):
+        """Read the records again (pass 1 found them good) and write them a batch at a time:
+        a record refers only to records before it in the file, written by then, or stored."""
+        self.writing = True
+        self.seen.clear()
+        self.keys.clear()  # records new to the database get their keys again, with their pks
+        for index, record in enumerate(records, start=1):
+            for current in upgraded(record):
+                self.read(index, current)
+            if sum(len(batch) for batch in self.pending.values()) >= BATCH_SIZE:
+                self.flush()
+        self.flush()
+        # After every record: a record's sources may be records of another model (the
+        # sources a person freed cites), written after it.
+        for model, publishing in self.publishing.items():
+            self.check_published(model, publishing)
+        for model, pks in self.written.items():
+            try:
+                services.records_written.send(sender=model, pks=pks)
+            except ValidationError as error:
+                raise ImportFailed(" ".join(error.messages)) from None
+
+    def flush(self):
+        """Write the records read since the last flush, model by model, parents first."""
         models = serializers.sort_dependencies([(None, list(self.pending))])
         for model in models:
             records = [pending for pending in self.pending[model].values() if pending.needs_writing]
@@ -640,32 +841,22 @@ class _Import:
             self.update(model, changed)
             self.write_links(model, records)
             self.write_history(model, new, changed)
-        # After every model: a record's sources may be records of another model (the sources
-        # a person freed cites), written after it.
-        for model in models:
-            self.check_published(
-                model, [p for p in self.pending[model].values() if p.needs_writing]
+            self.written[model] += [pending.instance.pk for pending in records]
+            self.publishing[model].update(
+                (pending.instance.pk, pending.where)
+                for pending in records
+                if getattr(pending.instance, "visibility", None) == Visibility.PUBLIC
+                and (pending.stored or {}).get("visibility") != Visibility.PUBLIC
             )
-        for model in models:
-            written = [p for p in self.pending[model].values() if p.needs_writing]
-            try:
-                services.records_written.send(
-                    sender=model, pks=[pending.instance.pk for pending in written]
-                )
-            except ValidationError as error:
-                raise ImportFailed(" ".join(error.messages)) from None
+        self.pending.clear()
 
-    def check_published(self, model, records):
-        """A record the import makes public must cite a source, as anywhere on the site."""
-        publishing = {
-            pending.instance.pk: pending
-            for pending in records
-            if getattr(pending.instance, "visibility", None) == Visibility.PUBLIC
-            and (pending.stored or {}).get("visibility") != Visibility.PUBLIC
-        }
+    @staticmethod
+    def check_published(model, publishing):
+        """A record the import makes public ({pk: where}) must cite a source, as anywhere on
+        the site."""
         unsourced = services.unsourced(model, list(publishing))
         if unsourced:
-            where = [publishing[pk].where for pk in unsourced]
+            where = [publishing[pk] for pk in unsourced]
             more = f" and {len(where) - 5} more" if len(where) > 5 else ""
             raise ImportFailed(
                 f"{', '.join(where[:5])}{more}: a public record must cite at least one source. "
@@ -835,7 +1026,7 @@ def import_fixture(
         if expected_fingerprint is not None:
             check_fingerprint(expected_fingerprint, job.report.fingerprint)
         job.find_possible_duplicates()
-        job.write()
+        job.write(records)
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:

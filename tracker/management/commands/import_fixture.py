@@ -13,7 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.imports import ImportFailed, check_size, import_fixture, read_fixture
+from tracker.imports import ImportFailed, import_fixture, read_fixture
 
 BAR_WIDTH = 30
 
@@ -54,8 +54,7 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no user “{user}”.") from None
         self.bar_open = False
         try:
-            check_size(Path(path).stat().st_size)
-            records = read_fixture(Path(path).read_bytes())
+            records = read_fixture(Path(path))
             report = import_fixture(
                 records,
                 user=author,
