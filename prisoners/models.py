@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 from prisoners import search, search_index
 from tracker import dates
 from tracker.dates import DatePrecision
-from tracker.figures import cached_figure
 from tracker.models import (
     CountQualifier,
     Country,
@@ -71,7 +70,7 @@ class PrisonerQuerySet(PublishableQuerySet):
                 fits |= models.Q(search_key__trigram_word_similar=word)
             candidates = self.filter(fits)
         elif connection.vendor == "sqlite":
-            fitting = search.fitting_words(words, search_vocabulary())
+            fitting = search.fitting_words(words, search_index.sqlite_vocabulary())
             if not fitting:
                 return self.none()
             candidates = self.filter(pk__in=RawSQL(*search_index.sqlite_matches(fitting)))
@@ -83,12 +82,6 @@ class PrisonerQuerySet(PublishableQuerySet):
         if not ranked:
             return self.none()
         return self.filter(pk__in=ranked).order_by(RankingPosition(ranked))
-
-
-def search_vocabulary():
-    """The words of every stored key (SQLite), cached like a figure: any change to a person
-    starts a new generation of figures (tracker.figures)."""
-    return cached_figure("search-vocabulary", search_index.sqlite_vocabulary)
 
 
 class Prisoner(Publishable):

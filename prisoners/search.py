@@ -123,13 +123,22 @@ def candidate_threshold(words):
 
 def fitting_words(words, vocabulary):
     """The words of `vocabulary` that fit one of the query `words` well enough for a key that
-    holds them to match (candidate_threshold())."""
+    holds them to match (candidate_threshold()): what word_similarity() says, with the words
+    whose number of trigrams alone rules them out skipped."""
     threshold = candidate_threshold(words)
-    return [
-        known
-        for known in vocabulary
-        if any(word_similarity(word, [known]) >= threshold for word in words)
-    ]
+    fitting = []
+    for known in vocabulary:
+        known_trigrams = _trigrams(known)
+        for word in words:
+            query_trigrams = _trigrams(word)
+            sizes = sorted((len(query_trigrams), len(known_trigrams)))
+            prefix = len(word) >= 3 and known.startswith(word)
+            if (prefix or sizes[0] >= threshold * sizes[1]) and word_similarity(
+                word, [known]
+            ) >= threshold:
+                fitting.append(known)
+                break
+    return fitting
 
 
 def rank(words, candidates):
