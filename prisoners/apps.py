@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PrisonersConfig(AppConfig):
@@ -7,3 +8,14 @@ class PrisonersConfig(AppConfig):
 
     def ready(self):
         from prisoners import legacy  # noqa: F401  (teaches the importer earlier formats)
+
+        post_migrate.connect(restore_search_index, sender=self)
+
+
+def restore_search_index(using, **kwargs):
+    """A migration that remade the people's table on SQLite dropped the search triggers."""
+    from django.db import connections
+
+    from prisoners.search_index import ensure_sqlite_index
+
+    ensure_sqlite_index(connections[using])

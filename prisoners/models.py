@@ -1,13 +1,14 @@
 """People held or freed, and how many political prisoners a country holds over time."""
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from prisoners import search
+from prisoners import search, search_index
 from tracker import dates
 from tracker.dates import DatePrecision
 from tracker.models import (
@@ -57,15 +58,24 @@ class PrisonerQuerySet(PublishableQuerySet):
         words = search.query_words(text)
         if not words:
             return self.none()
-        candidates = self
         if connection.vendor == "postgresql":
-            # Index-assisted: only rows sharing trigrams with the query's longest word.
+            # Index-assisted: the keys with a word that fits one of the query's well enough.
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-                    [str(search.CANDIDATE_THRESHOLD)],
+                    [str(search.candidate_threshold(words))],
                 )
-            candidates = self.filter(search_key__trigram_word_similar=max(words, key=len))
+            fits = models.Q()
+            for word in words:
+                fits |= models.Q(search_key__trigram_word_similar=word)
+            candidates = self.filter(fits)
+        elif connection.vendor == "sqlite":
+            fitting = search.fitting_words(words, search_index.sqlite_vocabulary())
+            if not fitting:
+                return self.none()
+            candidates = self.filter(pk__in=RawSQL(*search_index.sqlite_matches(fitting)))
+        else:
+            candidates = self
         # Not .iterator(): PostgreSQL plans a server-side cursor for its first rows, and
         # chose a scan of every row over the trigram index.
         ranked = search.rank(words, candidates.values_list("pk", "search_key"))

@@ -5,8 +5,13 @@ Tsikhanovsky, Cichanoŭski. Each spelling is transliterated to ASCII and folded 
 which the usual transliteration variants coincide (kh/ch/h/ts/c, ou/ov/w, y/j/i, o/a), and the
 skeletons of every spelling of a person are stored in `Prisoner.search_key`. A query is folded
 the same way and compared word by word with trigram similarity, which also forgives small typos.
-On PostgreSQL a pg_trgm GIN index on `search_key` finds the candidates; the ranking is the same
-Python function on every database, so results do not depend on the backend.
+
+A key can match a query only if one of its words fits a query word well (score()): at least
+WORD for a query of one word, STRONG_WORD for a longer one. The database finds the keys with
+such a word from an index (prisoners.search_index): on PostgreSQL pg_trgm's word similarity,
+which is never below the similarity used here, on SQLite the words of the whole vocabulary that
+fit. Only those keys are ranked, with the same Python function on every database, so results
+do not depend on the backend and are those of ranking every key.
 """
 
 import functools
@@ -45,8 +50,6 @@ _REPEATED = re.compile(r"(.)\1+")
 WORD = 0.45
 STRONG_WORD = 0.6
 MEAN = 0.45
-# The looser pg_trgm threshold for finding candidates, so the index misses none of them.
-CANDIDATE_THRESHOLD = 0.3
 MAX_RESULTS = 500
 
 
@@ -111,6 +114,31 @@ def score(words, key):
     if any(fit < WORD and word[0] not in initials for word, fit in zip(words, scores, strict=True)):
         return None
     return mean
+
+
+def candidate_threshold(words):
+    """How well one word of a key must fit one of the query `words` for the key to match."""
+    return WORD if len(words) == 1 else STRONG_WORD
+
+
+def fitting_words(words, vocabulary):
+    """The words of `vocabulary` that fit one of the query `words` well enough for a key that
+    holds them to match (candidate_threshold()): what word_similarity() says, with the words
+    whose number of trigrams alone rules them out skipped."""
+    threshold = candidate_threshold(words)
+    fitting = []
+    for known in vocabulary:
+        known_trigrams = _trigrams(known)
+        for word in words:
+            query_trigrams = _trigrams(word)
+            sizes = sorted((len(query_trigrams), len(known_trigrams)))
+            prefix = len(word) >= 3 and known.startswith(word)
+            if (prefix or sizes[0] >= threshold * sizes[1]) and word_similarity(
+                word, [known]
+            ) >= threshold:
+                fitting.append(known)
+                break
+    return fitting
 
 
 def rank(words, candidates):

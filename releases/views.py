@@ -18,7 +18,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     When,
 )
@@ -30,6 +29,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from prisoners.models import Prisoner, PrisonerCount
+from releases.country_figures import (
+    FIGURES,
+    country_figures,
+    figures_of,
+    received_by,
+    reports_of_country,
+    transit_through,
+    with_figures,
+)
 from releases.downloads import (
     CONCESSION_COLUMNS,
     COUNTRY_COLUMNS,
@@ -49,8 +57,6 @@ from releases.models import (
     ReleaseEvent,
     ReleaseSource,
     ReleaseStatus,
-    ReportedNationality,
-    RouteLeg,
     SanctionedEntity,
     SanctionsConcession,
 )
@@ -354,127 +360,15 @@ class EntityDetailView(PublicDetailView):
         return super().get_context_data(measures=measures, **kwargs)
 
 
-def freed_nationality_links():
-    """Links of people to their nationalities, for the people with a public release (a release
-    is public only if its person is): one per person and country. The releases are read once,
-    into a hash, for every country the query asks about."""
-    return Prisoner.nationalities.through.objects.filter(
-        prisoner__in=Release.objects.public().documented().values("prisoner")
-    )
-
-
-def reports_of_country(country):
-    """Public reports of `country`'s citizens among the freed of the outer event."""
-    return ReportedNationality.objects.public().filter(event=OuterRef("pk"), country=country)
-
-
-def received_by(country):
-    """Whether the outer event's freed were taken to `country`: a public route leg, or a public
-    person freed, ends there."""
-    legs = RouteLeg.objects.public().filter(event=OuterRef("pk"), to_country=country)
-    people = Release.objects.public().filter(event=OuterRef("pk"), destination=country)
-    return Q(Exists(legs)) | Q(Exists(people))
-
-
-def transit_through(country):
-    """Whether the outer event's freed passed through `country`: a public route leg crosses it,
-    or leaves from it when it is not the releasing country (the freed were handed to it first),
-    or a public person freed was handed over to it."""
-    legs = RouteLeg.objects.public().filter(
-        Q(via_country=country) | (Q(from_country=country) & ~Q(event__releasing_country=country)),
-        event=OuterRef("pk"),
-    )
-    people = Release.objects.public().filter(event=OuterRef("pk"), transit=country)
-    return Q(Exists(legs)) | Q(Exists(people))
-
-
-def with_country_figures(countries):
-    """Annotate each country with what the tracker records about it, one subquery a figure."""
-    events = ReleaseEvent.objects.public()
-    latest_count = PrisonerCount.objects.filter(country=OuterRef("pk")).order_by(
-        "-as_of", "counted_by", "pk"
-    )
-    nationals_freed = freed_nationality_links().filter(country=OuterRef("pk"))
-    reported_freed = (
-        events.filter(releasing_country=OuterRef("pk"))
-        .order_by()
-        .values("releasing_country")
-        .annotate(total=Sum("reported_count"))
-        .values("total")
-    )
-    return countries.annotate(
-        releases_made_count=SubqueryCount(events.filter(releasing_country=OuterRef("pk"))),
-        people_reported_freed=Subquery(reported_freed[:1]),
-        releases_negotiated_count=SubqueryCount(events.filter(counterparts=OuterRef("pk"))),
-        nationals_documented=SubqueryCount(nationals_freed),
-        releases_with_nationals_reported=SubqueryCount(
-            events.filter(Exists(reports_of_country(OuterRef(OuterRef("pk")))))
-        ),
-        releases_received_count=SubqueryCount(events.filter(received_by(OuterRef(OuterRef("pk"))))),
-        releases_transit_count=SubqueryCount(
-            events.filter(transit_through(OuterRef(OuterRef("pk"))))
-        ),
-        concessions_made_count=SubqueryCount(
-            SanctionsConcession.objects.public().filter(imposed_by=OuterRef("pk"))
-        ),
-        concessions_received_count=SubqueryCount(
-            SanctionsConcession.objects.public().filter(target_country=OuterRef("pk"))
-        ),
-        latest_count=Subquery(latest_count.values("count")[:1]),
-        latest_count_on=Subquery(latest_count.values("as_of")[:1]),
-        # "at least 1,100": prisoners.models.count_display(latest_count, latest_count_qualifier)
-        latest_count_qualifier=Subquery(latest_count.values("qualifier")[:1]),
-        latest_count_on_precision=Subquery(latest_count.values("as_of_precision")[:1]),
-    )
-
-
 # A country page lists at most this many releases and concessions (the latest) and people (by
 # name), and links to the filtered listings for the rest.
 COUNTRY_PAGE_ROWS = 50
-
-COUNTRY_FIGURES = [
-    "releases_made_count",
-    "people_reported_freed",
-    "releases_negotiated_count",
-    "nationals_documented",
-    "releases_with_nationals_reported",
-    "releases_received_count",
-    "releases_transit_count",
-    "concessions_made_count",
-    "concessions_received_count",
-    "latest_count",
-    "latest_count_on",
-    "latest_count_qualifier",
-    "latest_count_on_precision",
-]
 
 
 def first_rows(queryset):
     """The first COUNTRY_PAGE_ROWS records, and whether there are more."""
     rows = list(queryset[: COUNTRY_PAGE_ROWS + 1])
     return rows[:COUNTRY_PAGE_ROWS], len(rows) > COUNTRY_PAGE_ROWS
-
-
-def involved_countries():
-    """The countries any public record involves, in any role: one EXISTS test a role."""
-    events = ReleaseEvent.objects.public()
-    concessions = SanctionsConcession.objects.public()
-    legs = RouteLeg.objects.public()
-    return Country.objects.filter(
-        Q(Exists(events.filter(releasing_country=OuterRef("pk"))))
-        | Q(Exists(events.filter(counterparts=OuterRef("pk"))))
-        | Q(Exists(ReportedNationality.objects.public().filter(country=OuterRef("pk"))))
-        | Q(Exists(legs.filter(to_country=OuterRef("pk"))))
-        | Q(Exists(legs.filter(via_country=OuterRef("pk"))))
-        | Q(Exists(legs.filter(from_country=OuterRef("pk"))))
-        | Q(Exists(Release.objects.public().filter(destination=OuterRef("pk"))))
-        | Q(Exists(Release.objects.public().filter(transit=OuterRef("pk"))))
-        | Q(Exists(Participant.objects.public().filter(country=OuterRef("pk"))))
-        | Q(pk__in=freed_nationality_links().values("country"))
-        | Q(Exists(concessions.filter(imposed_by=OuterRef("pk"))))
-        | Q(Exists(concessions.filter(target_country=OuterRef("pk"))))
-        | Q(Exists(PrisonerCount.objects.filter(country=OuterRef("pk"))))
-    )
 
 
 class CountryListView(CachedPageMixin, DownloadMixin, ListView):
@@ -495,12 +389,21 @@ class CountryListView(CachedPageMixin, DownloadMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        """The page's countries and figures, cached (tracker.figures): they cost a count of
-        each country's nationals among the freed."""
-        return cached_figure("countries", lambda: list(self.get_download_records()))
+        """The page's countries and figures, cached (tracker.figures)."""
+        return cached_figure(
+            "countries", lambda: with_figures(list(self.get_download_records()), self.figures())
+        )
 
     def get_download_records(self):
-        return with_country_figures(involved_countries())
+        return Country.objects.filter(pk__in=self.figures().keys())
+
+    def figures(self):
+        if not hasattr(self, "_figures"):
+            self._figures = country_figures()
+        return self._figures
+
+    def get_csv_records(self):
+        return with_figures(list(super().get_csv_records()), self.figures())
 
 
 class CountryDetailView(PublicDetailView):
@@ -521,23 +424,26 @@ class CountryDetailView(PublicDetailView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return with_country_figures(Country.objects.all())
+        return Country.objects.all()
 
     def get_object(self, queryset=None):
         """The country with its figures, cached together (tracker.figures)."""
         code = self.kwargs["code"]
-        found = cached_figure(
-            f"country:{code}",
-            lambda: list(
-                self.get_queryset().filter(code=code).values("pk", "code", "name", *COUNTRY_FIGURES)
-            ),
-        )
-        if not found:
+
+        def find():
+            country = Country.objects.filter(code=code).first()
+            if country is not None:
+                vars(country).update(figures_of(country))
+            return country
+
+        country = cached_figure(f"country:{code}", find)
+        if country is None:
             raise Http404(_("No country has this code."))
-        values = dict(found[0])
-        country = Country(pk=values.pop("pk"), code=values.pop("code"), name=values.pop("name"))
-        vars(country).update(values)
         return country
+
+    def get_csv_records(self):
+        figures = {figure: getattr(self.object, figure) for figure in FIGURES}
+        return with_figures(list(super().get_csv_records()), {self.object.pk: figures})
 
     def get_download_stem(self):
         return f"country_{self.object.code}"

@@ -161,3 +161,40 @@ def test_duplicate_warning_before_saving_a_new_person(staff_client, people):
     )
     assert response.status_code == 302
     assert Prisoner.objects.filter(name="Sergei Tikhanovsky").exists()
+
+
+def test_people_written_in_bulk_are_found(people):
+    """Bulk writes (the importer, generate_synthetic_data) send no signals: the search index
+    follows the stored key itself."""
+    Prisoner.objects.bulk_create(
+        [
+            Prisoner(
+                name="Ales Pushkin",
+                slug="ales-pushkin",
+                visibility="public",
+                search_key=search.search_key("Ales Pushkin", "Алесь Пушкін"),
+            )
+        ]
+    )
+    assert list(Prisoner.objects.search("Пушкин").values_list("slug", flat=True)) == [
+        "ales-pushkin"
+    ]
+
+
+def test_the_index_is_restored_after_a_migration_remade_the_table(people):
+    """On SQLite, Django remakes a table to alter a column, which drops its triggers; after
+    `migrate` (post_migrate) they are back and the index is whole again."""
+    from django.db import connection
+
+    from prisoners.apps import restore_search_index
+    from prisoners.search_index import drop_sqlite_index
+
+    drop_sqlite_index(connection)
+    restore_search_index(using=connection.alias)
+    Prisoner.objects.filter(slug="ihar-losik").update(
+        search_key=search.search_key("Ihar Losik", "Ігар Лосік", "Igor Lossik")
+    )
+    assert list(Prisoner.objects.search("Tsikhanouski").values_list("slug", flat=True))[0] == (
+        "siarhei-tsikhanouski"
+    )
+    assert list(Prisoner.objects.search("Lossik").values_list("slug", flat=True)) == ["ihar-losik"]
