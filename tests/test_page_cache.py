@@ -1,13 +1,17 @@
 """The page cache keys a page by the query parameters it knows (tracker.views.CachedPageMixin):
 a parameter no page reads (`?utm_source=...`) neither changes the page nor costs a rendering."""
 
+import django_filters
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django_filters.views import FilterView
 
+from releases.models import ReleaseEvent
 from releases.views import HomeView
+from tracker.views import CachedPageMixin, filterset_parameters
 
 
 @pytest.fixture
@@ -142,3 +146,38 @@ def test_each_language_has_its_own_page(page_cache, make_event):
     assert queries("en") == 0, "served from the cache"
     assert queries("ru") > 0, "another language is rendered afresh"
     assert queries("ru") == 0
+
+
+class _SeveralValuesFilter(django_filters.FilterSet):
+    """Filters whose widgets read several values, or several inputs (none of the site's yet)."""
+
+    status = django_filters.MultipleChoiceFilter(choices=[("a", "A"), ("b", "B")])
+    date = django_filters.DateFromToRangeFilter()
+    q = django_filters.CharFilter()
+
+    class Meta:
+        model = ReleaseEvent
+        fields = []
+
+
+class _SeveralValuesView(CachedPageMixin, FilterView):
+    filterset_class = _SeveralValuesFilter
+    paginate_by = 10
+
+
+def test_the_known_parameters_are_those_the_widgets_read():
+    assert filterset_parameters(_SeveralValuesFilter) == {
+        "status": True,
+        "date_after": False,
+        "date_before": False,
+        "q": False,
+    }
+    view = _SeveralValuesView()
+    view.setup(
+        RequestFactory().get(
+            "/?utm_source=x&status=b&q=one&status=a&status=b&date_before=2025-01-01&q=two&page=2"
+        )
+    )
+    assert view.known_query().urlencode() == (
+        "date_before=2025-01-01&page=2&q=two&status=a&status=b"
+    )
