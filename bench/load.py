@@ -1,10 +1,13 @@
 """Load test: concurrent clients browse, filter, search and download from a local server.
 
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 [--clients 50] [--duration 30]
+        [--unknown-parameters]
 
 `make load` runs it against `make serve` on PostgreSQL with the seed loaded. Each client keeps
 one connection and sends its next request when the last one has been read to the end. Prints
-requests per second, latency percentiles and the error count, and exits 1 on any error. The
+requests per second, latency percentiles and the error count, and exits 1 on any error.
+`--unknown-parameters` adds a parameter no page knows, different in every request
+(`utm_source=...`, as campaign links and crawlers do): the page cache must not be bypassed. The
 run is bounded (clients, seconds, requests) and only ever talks to this machine.
 """
 
@@ -126,10 +129,12 @@ def request_mix(host, port):
 class Client(threading.Thread):
     """One visitor: a kept-alive connection, a request at a time until the run ends."""
 
-    def __init__(self, number, host, port, paths, schedule):
+    def __init__(self, number, host, port, paths, schedule, *, unknown_parameters=False):
         super().__init__(daemon=True)
+        self.number = number
         self.random = random.Random(number)
         self.host, self.port, self.paths, self.schedule = host, port, paths, schedule
+        self.unknown_parameters = unknown_parameters
         self.results = []  # (kind, seconds, ok)
         self.failures = []
 
@@ -139,6 +144,9 @@ class Client(threading.Thread):
         while self.schedule.go():
             kind = self.random.choices(kinds, weights)[0]
             path = self.random.choice(self.paths[kind])
+            if self.unknown_parameters:
+                separator = "&" if "?" in path else "?"
+                path += f"{separator}utm_source=client{self.number}-{len(self.results)}"
             connection = connection or http.client.HTTPConnection(
                 self.host, self.port, timeout=TIMEOUT
             )
@@ -211,6 +219,11 @@ def main():
     parser.add_argument("--duration", type=float, default=30, help="seconds")
     parser.add_argument("--max-requests", type=int, default=MAX_REQUESTS)
     parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the server")
+    parser.add_argument(
+        "--unknown-parameters",
+        action="store_true",
+        help="add a parameter no page knows, different in every request (utm_source=...)",
+    )
     args = parser.parse_args()
     if not (1 <= args.clients <= MAX_CLIENTS and 0 < args.duration <= MAX_DURATION):
         sys.exit(f"Use 1 to {MAX_CLIENTS} clients and at most {MAX_DURATION} seconds.")
@@ -221,7 +234,10 @@ def main():
     paths = request_mix(host, port)
 
     schedule = Schedule(args.duration, max_requests)
-    clients = [Client(number, host, port, paths, schedule) for number in range(args.clients)]
+    clients = [
+        Client(number, host, port, paths, schedule, unknown_parameters=args.unknown_parameters)
+        for number in range(args.clients)
+    ]
     started = time.monotonic()
     for client in clients:
         client.start()
@@ -231,6 +247,8 @@ def main():
 
     results = [result for client in clients for result in client.results]
     failures = [failure for client in clients for failure in client.failures]
+    if args.unknown_parameters:
+        print("every request carried an unknown parameter (utm_source=...)")
     sys.exit(1 if report(results, failures, elapsed, args.clients) else 0)
 
 

@@ -13,7 +13,9 @@ DJANGO_TRUSTED_PROXIES  reverse proxies in front of the site that append X-Forwa
                       (default 0): how the client address for login lockouts is read
 DJANGO_ADMIN_2FA_REQUIRED  "1": staff must log in with an authenticator code (default off)
 DJANGO_CACHE_DIR      folder of the cache that every server process on this host shares
-                      (default var/cache)
+                      (default var/cache), unless CACHE_URL is set
+CACHE_URL             redis://host:port/db (or rediss://, unix://): the cache that several
+                      servers share (README, "Deploy"); unset: files in DJANGO_CACHE_DIR
 DJANGO_IMPORT_DIR     private folder where an uploaded fixture waits between preview and
                       confirmation (default var/imports; created mode 0700, files 0600)
 DJANGO_IMPORT_MAX_MB  largest fixture an import accepts, admin or command (default 200)
@@ -190,26 +192,52 @@ IMPORT_MAX_RECORDS = int(os.environ.get("DJANGO_IMPORT_MAX_RECORDS", "500000"))
 IMPORT_PENDING_HOURS = 24
 
 # Figures cached by tracker.figures must be one cache for every server process, so that a record
-# restricted in one process stops counting in all of them at once: files on this host. Several
-# hosts need a cache they share instead (README, "Deploy"). Keys are prefixed by the database,
-# so that pointing DATABASE_URL at another database never shows the first one's figures. The
-# generation of figures, written at every change, has a cache of its own: one small file, where
-# the figures' folder holds up to MAX_ENTRIES files that Django lists at every write.
+# restricted in one process stops counting in all of them at once: files on this host, or, when
+# several hosts serve the site, the Redis server they share (CACHE_URL; README, "Deploy"). Keys
+# are prefixed by the database, so that pointing DATABASE_URL at another database never shows the
+# first one's figures. The generation of figures, written at every change, has a cache alias of
+# its own: with files, one small file, where the figures' folder holds up to MAX_ENTRIES files
+# that Django lists at every write; with Redis, a key in the same database.
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
-CACHE_KEY_PREFIX = hashlib.sha256(
-    "{ENGINE} {HOST} {PORT} {NAME}".format_map(
-        {"HOST": "", "PORT": "", **DATABASES["default"]}
-    ).encode()
-).hexdigest()[:16]
-CACHES = {
-    alias: {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(CACHE_DIR / folder),
-        "KEY_PREFIX": CACHE_KEY_PREFIX,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+CACHE_URL = os.environ.get("CACHE_URL", "")
+
+
+def database_key_prefix(database):
+    """The cache key prefix of a database (a DATABASES entry)."""
+    return hashlib.sha256(
+        "{ENGINE} {HOST} {PORT} {NAME}".format_map({"HOST": "", "PORT": "", **database}).encode()
+    ).hexdigest()[:16]
+
+
+CACHE_KEY_PREFIX = database_key_prefix(DATABASES["default"])
+if CACHE_URL:
+    scheme = CACHE_URL.partition(":")[0]
+    if scheme not in {"redis", "rediss", "unix"}:
+        # The URL itself is not repeated: it may hold a password.
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a Redis URL such as redis://127.0.0.1:6379/0, not {scheme}:... "
+            "Unset it to keep the cache in files on this host (DJANGO_CACHE_DIR)."
+        )
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Seconds before a request gives up on an unreachable Redis, rather than hang.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+        for alias in ["default", "generation"]
     }
-    for alias, folder in [("default", "figures"), ("generation", "generation")]
-}
+else:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / folder),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+        for alias, folder in [("default", "figures"), ("generation", "generation")]
+    }
 # Rendered public pages are kept in that cache too (tracker.views.CachedPageMixin).
 PUBLIC_PAGE_CACHE = True
 

@@ -1,10 +1,11 @@
 """Public view machinery shared by every listing and detail page: filters, pages, downloads."""
 
+import functools
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -37,18 +38,85 @@ def unknown_format(request, value):
     )
 
 
+class _ReadRecorder:
+    """Query data that remembers which parameters a widget reads, and whether it reads every
+    value (`getlist`) or one (`get`, `in`); it holds none."""
+
+    def __init__(self):
+        self.read = {}  # name -> True if every value is read
+
+    def get(self, name, default=None):
+        self.read.setdefault(name, False)
+        return default
+
+    def __contains__(self, name):
+        self.read.setdefault(name, False)
+        return False
+
+    def getlist(self, name, default=None):
+        self.read[name] = True
+        return [] if default is None else default
+
+
+@functools.cache
+def filterset_parameters(filterset_class):
+    """{query parameter: whether every value counts} for the parameters the filterset's form
+    reads. Each field's widget is asked, so that a widget of several inputs or of several values
+    is read as the form reads it. Once a class: the listings' filters do not vary by request."""
+    recorder = _ReadRecorder()
+    form_class = filterset_class().get_form_class()
+    for name, field in form_class.base_fields.items():
+        field.widget.value_from_datadict(recorder, {}, name)
+    return recorder.read
+
+
 class CachedPageMixin:
     """A public page is the same for every visitor, so once rendered it is kept with the cached
     figures (tracker.figures): until any record changes, a minute at most. Only pages that
-    answered 200 are kept, by language and full URL; downloads (`?format=`) stream and are not.
-    settings.PUBLIC_PAGE_CACHE = False turns it off (the tests read each response's context).
+    answered 200 are kept; downloads (`?format=`) stream and are not.
+
+    A page reads only the query parameters it knows (page_parameters()): the others
+    (`?utm_source=`) are dropped from the request before the view sees them, so they neither
+    change the page nor make a new cache entry. The known ones are put in one order, with the
+    one value the page reads (the last, or for a field of several values each value once),
+    empty values dropped: the page is kept by language, path and that query.
+    settings.PUBLIC_PAGE_CACHE = False turns the cache off (the tests read each response's
+    context), not the dropping of unknown parameters.
     """
 
+    def page_parameters(self):
+        """{parameter: whether every value counts} for the query parameters this page reads:
+        its filters' (the filterset's form fields: `q`, `sort` and the rest) and the page number.
+        """
+        parameters = {}
+        if getattr(self, "filterset_class", None) is not None:
+            parameters.update(filterset_parameters(self.get_filterset_class()))
+        if getattr(self, "paginate_by", None):
+            parameters[self.page_kwarg] = False
+        return parameters
+
+    def known_query(self):
+        """The request's query reduced to the parameters the page reads, in a canonical form."""
+        query = QueryDict(mutable=True)
+        for name, every_value in sorted(self.page_parameters().items()):
+            values = self.request.GET.getlist(name)
+            if not values:
+                continue
+            values = sorted(set(values)) if every_value else values[-1:]
+            values = [value for value in values if value != ""]
+            if values:
+                query.setlist(name, values)
+        query._mutable = False
+        return query
+
     def dispatch(self, request, *args, **kwargs):
-        if not settings.PUBLIC_PAGE_CACHE or request.method != "GET" or "format" in request.GET:
+        if request.method != "GET" or "format" in request.GET:
             return super().dispatch(request, *args, **kwargs)
-        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = figure_key(f"page:{get_language()}:{url}")
+        request.GET = self.known_query()
+        if not settings.PUBLIC_PAGE_CACHE:
+            return super().dispatch(request, *args, **kwargs)
+        page = hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
+        key = figure_key(f"page:{get_language()}:{page}")
         kept = cache.get(key)
         if kept is not None:
             content_type, content = kept
