@@ -1,5 +1,10 @@
-"""Shared fixtures: small factories that build valid records with sensible defaults."""
+"""Shared fixtures: small factories that build valid records with sensible defaults.
 
+The factories keep no state of their own, so they are session-scoped: a module- or class-scoped
+fixture may use them to build data once for many tests (see `shared_records`).
+"""
+
+import contextlib
 import datetime
 import itertools
 
@@ -7,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from prisoners.models import Prisoner, PrisonerCount
@@ -39,11 +45,42 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def shared_records(django_db_setup, django_db_blocker):
+    """Data built once for every test of a module or class, in a transaction of its own.
+
+        @pytest.fixture(scope="module")
+        def world(shared_records, make_event):
+            with shared_records():
+                yield make_event(...)
+
+    The records made in the block are there for each test of the fixture's scope; each test's
+    own changes are still rolled back after it, so the tests do not depend on one another; the
+    block's records are rolled back when the scope ends. Only for ordinary (non-transactional)
+    tests: `transaction=True` and `live_server` flush the database.
+    """
+
+    @contextlib.contextmanager
+    def block():
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    return block
+
+
+@pytest.fixture
+def no_history(settings):
+    """No audit history (django-simple-history) for the test: a row less for each save. Only
+    for tests that neither read the history nor go through code that does."""
+    settings.SIMPLE_HISTORY_ENABLED = False
+
+
 def _country(code):
     return Country.objects.get(code=code)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_source():
     def make(**fields):
         n = next(_sequence)
@@ -57,7 +94,7 @@ def make_source():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_prisoner():
     def make(*, nationalities=("BY",), sources=(), **fields):
         n = next(_sequence)
@@ -72,7 +109,7 @@ def make_prisoner():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_event():
     def make(*, releasing="BY", counterparts=(), reported_nationalities=(), sources=(), **fields):
         n = next(_sequence)
@@ -95,7 +132,7 @@ def make_event():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_release():
     def make(event, prisoner, *, sources=(), **fields):
         fields.setdefault("visibility", Visibility.PUBLIC)
@@ -106,7 +143,7 @@ def make_release():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_concession():
     """A sanctions measure; given an event, linked to it (basis "reported", the measure's
     visibility and sources, unless `link` says otherwise)."""
@@ -133,7 +170,7 @@ def make_concession():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_entity():
     def make(*, country="BY", sources=(), **fields):
         n = next(_sequence)
@@ -150,7 +187,7 @@ def make_entity():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_count():
     def make(code="BY", *, as_of=datetime.date(2025, 1, 1), count=100, **fields):
         return PrisonerCount.objects.create(
