@@ -86,13 +86,6 @@ def shared_records(django_db_setup, django_db_blocker):
     return block
 
 
-@pytest.fixture
-def no_history(settings):
-    """No audit history (django-simple-history) for the test: a row less for each save. Only
-    for tests that neither read the history nor go through code that does."""
-    settings.SIMPLE_HISTORY_ENABLED = False
-
-
 def _country(code):
     return Country.objects.get(code=code)
 
