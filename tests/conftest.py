@@ -241,19 +241,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def seed(db):
-    """The seed data set (fixtures/december_2025.json), as `loaddata` loads it."""
-    for model, (added, changed) in _seed_rows.items():
-        fields = [field for field in model._meta.concrete_fields if not field.generated]
-        records = [model(**row) for row in added]
-        size = connection.ops.bulk_batch_size(fields, records) or len(records)
-        for start in range(0, len(records), size):
-            # Raw, as loaddata saves: timestamps (auto_now) keep the values the seed gives.
-            model._base_manager._insert(records[start : start + size], fields=fields, raw=True)
-        for row in changed:
-            model._base_manager.filter(pk=row[model._meta.pk.attname]).update(**row)
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), list(_seed_rows)):
-            cursor.execute(sql)
+    """The seed data set (fixtures/december_2025.json), as `loaddata` loads it: in one
+    transaction, so that foreign keys are checked once every row is in (`transaction=True`
+    tests run in autocommit)."""
+    with transaction.atomic():
+        for model, (added, changed) in _seed_rows.items():
+            fields = [field for field in model._meta.concrete_fields if not field.generated]
+            records = [model(**row) for row in added]
+            size = connection.ops.bulk_batch_size(fields, records) or len(records)
+            for start in range(0, len(records), size):
+                # Raw, as loaddata saves: timestamps (auto_now) keep the values the seed gives.
+                model._base_manager._insert(records[start : start + size], fields=fields, raw=True)
+            for row in changed:
+                model._base_manager.filter(pk=row[model._meta.pk.attname]).update(**row)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(_seed_rows)):
+                cursor.execute(sql)
     figures.invalidate()
 
 
