@@ -96,8 +96,13 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# In parallel (pytest-xdist), a worker a core, each with its own test database. Tests go out one
+# by one in pytest-django's order (transactional tests last), except those sharing a module's
+# data, which stay together (tests/conftest.py). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
+
 test: install browser-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,12 +1,20 @@
-"""Shared fixtures: small factories that build valid records with sensible defaults."""
+"""Shared fixtures: small factories that build valid records with sensible defaults.
 
+The factories keep no state of their own, so they are session-scoped: a module- or class-scoped
+fixture may use them to build data once for many tests (see `shared_records`).
+"""
+
+import contextlib
 import datetime
 import itertools
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import Client
 
 from prisoners.models import Prisoner, PrisonerCount
@@ -21,9 +29,24 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from tracker import figures
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """`make test` runs the suite in parallel (pytest-xdist, `--dist loadgroup`): the tests of a
+    module that use a module- or class-scoped fixture go to one worker together, so that its
+    data is built once, not once in each worker."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None or item.get_closest_marker("xdist_group"):
+            continue
+        scopes = {d.scope for defs in fixtures.name2fixturedefs.values() for d in defs}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +62,35 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def shared_records(django_db_setup, django_db_blocker):
+    """Data built once for every test of a module or class, in a transaction of its own.
+
+        @pytest.fixture(scope="module")
+        def world(shared_records, make_event):
+            with shared_records():
+                yield make_event(...)
+
+    The records made in the block are there for each test of the fixture's scope; each test's
+    own changes are still rolled back after it, so the tests do not depend on one another; the
+    block's records are rolled back when the scope ends. Only for ordinary (non-transactional)
+    tests: `transaction=True` and `live_server` flush the database.
+    """
+
+    @contextlib.contextmanager
+    def block():
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    return block
+
+
 def _country(code):
     return Country.objects.get(code=code)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_source():
     def make(**fields):
         n = next(_sequence)
@@ -57,7 +104,7 @@ def make_source():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_prisoner():
     def make(*, nationalities=("BY",), sources=(), **fields):
         n = next(_sequence)
@@ -72,7 +119,7 @@ def make_prisoner():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_event():
     def make(*, releasing="BY", counterparts=(), reported_nationalities=(), sources=(), **fields):
         n = next(_sequence)
@@ -95,7 +142,7 @@ def make_event():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_release():
     def make(event, prisoner, *, sources=(), **fields):
         fields.setdefault("visibility", Visibility.PUBLIC)
@@ -106,7 +153,7 @@ def make_release():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_concession():
     """A sanctions measure; given an event, linked to it (basis "reported", the measure's
     visibility and sources, unless `link` says otherwise)."""
@@ -133,7 +180,7 @@ def make_concession():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_entity():
     def make(*, country="BY", sources=(), **fields):
         n = next(_sequence)
@@ -150,7 +197,7 @@ def make_entity():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_count():
     def make(code="BY", *, as_of=datetime.date(2025, 1, 1), count=100, **fields):
         return PrisonerCount.objects.create(
@@ -160,9 +207,57 @@ def make_count():
     return make
 
 
+def _all_rows():
+    """Every row of every table, by model and primary key."""
+    return {
+        model: {row[model._meta.pk.attname]: row for row in model._base_manager.values()}
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+# The rows that `loaddata december_2025` writes (records, their links, their history), as it
+# writes them, by model: (rows added, rows changed). Read once, when the test database is new.
+_seed_rows = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and what the seed writes into it: loaded once, in a
+    transaction rolled back, then written again for each test that asks for `seed`. loaddata
+    saves a record at a time, with a query for each natural key, and some 300 tests ask."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = _all_rows()
+        call_command("loaddata", "december_2025", verbosity=0)
+        after = _all_rows()
+        transaction.set_rollback(True)
+    _seed_rows.clear()
+    for model, rows in after.items():
+        if rows != before[model]:
+            _seed_rows[model] = (
+                [row for pk, row in rows.items() if pk not in before[model]],
+                [row for pk, row in rows.items() if before[model].get(pk, row) != row],
+            )
+
+
 @pytest.fixture
 def seed(db):
-    call_command("loaddata", "december_2025", verbosity=0)
+    """The seed data set (fixtures/december_2025.json), as `loaddata` loads it: in one
+    transaction, so that foreign keys are checked once every row is in (`transaction=True`
+    tests run in autocommit)."""
+    with transaction.atomic():
+        for model, (added, changed) in _seed_rows.items():
+            fields = [field for field in model._meta.concrete_fields if not field.generated]
+            records = [model(**row) for row in added]
+            size = connection.ops.bulk_batch_size(fields, records) or len(records)
+            for start in range(0, len(records), size):
+                # Raw, as loaddata saves: timestamps (auto_now) keep the values the seed gives.
+                model._base_manager._insert(records[start : start + size], fields=fields, raw=True)
+            for row in changed:
+                model._base_manager.filter(pk=row[model._meta.pk.attname]).update(**row)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(_seed_rows)):
+                cursor.execute(sql)
+    figures.invalidate()
 
 
 @pytest.fixture

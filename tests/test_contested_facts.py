@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from prisoners.models import PrisonerCount
 from releases.models import (
     Participant,
-    Release,
     ReleaseEvent,
     ReleaseSource,
     RouteLeg,
@@ -252,53 +249,6 @@ def test_restricted_facts_stay_in_the_admin(client, make_event, make_source):
         for secret in (b"Secret Negotiator", b"Hidden leg", b"Hidden count"):
             assert secret not in body, (query, secret)
     assert client.get("/releases/", {"participant": "Secret"}).context["object_list"].count() == 0
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_carries_the_old_fields_over():
-    """Nationalities, destinations and the intermediary of events recorded before the change
-    become records of their own; people freed recorded then are confirmed."""
-    executor = MigrationExecutor(connection)
-    before = [
-        *(node for node in executor.loader.graph.leaf_nodes() if node[0] != "releases"),
-        ("releases", "0005_version_slug_not_blank"),
-    ]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    country = old.get_model("tracker", "Country").objects.get
-    Source = old.get_model("tracker", "Source")
-    source = Source(title="Old source", published_on=datetime.date(2025, 1, 2))
-    if any(field.name == "slug" for field in Source._meta.fields):
-        source.slug = "old-source"
-    source.save()
-    event = old.get_model("releases", "ReleaseEvent").objects.create(
-        title="Old release",
-        slug="old-release",
-        date=datetime.date(2025, 1, 1),
-        releasing_country=country(code="BY"),
-        intermediary="John Coale, US special envoy",
-        visibility="public",
-    )
-    event.sources.set([source])
-    event.reported_nationalities.set([country(code="LT"), country(code="PL")])
-    event.destinations.set([country(code="LT")])
-    person = old.get_model("prisoners", "Prisoner").objects.create(name="Old Person", slug="old")
-    old.get_model("releases", "Release").objects.create(event=event, prisoner=person)
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-    event = ReleaseEvent.objects.get(slug="old-release")
-    assert sorted(event.nationality_reports.values_list("country__code", "source__title")) == [
-        ("LT", "Old source"),
-        ("PL", "Old source"),
-    ]
-    leg = event.route_legs.get()
-    assert (leg.from_country.code, leg.to_country.code, leg.visibility) == ("BY", "LT", "public")
-    assert list(leg.sources.values_list("title", flat=True)) == ["Old source"]
-    envoy = event.participants.get()
-    assert (envoy.name, envoy.role) == ("John Coale, US special envoy", "envoy")
-    assert Release.objects.get(event=event).status == "confirmed"
 
 
 def test_case_workers_enter_the_new_facts_and_only_editors_publish_them(case_worker, editor):
