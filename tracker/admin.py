@@ -383,7 +383,7 @@ class SourceAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Quote", {"fields": ["quote"], "classes": ["collapse"]}),
+        (_("Quote"), {"fields": ["quote"], "classes": ["collapse"]}),
     ]
 
     @admin.display(description=_("published"), ordering="published_on")

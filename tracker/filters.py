@@ -5,10 +5,11 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tracker.figures import cached_figure
-from tracker.models import Country
+from tracker.models import Country, country_name, name_order
 
 QUERY_MAX_LENGTH = 200
 
@@ -23,9 +24,16 @@ class CountrySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field
+        language = get_language()
         choices = cached_figure(
-            "country-choices",
-            lambda: list(field.queryset.values_list(field.to_field_name, "name")),
+            f"country-choices:{language}",
+            lambda: sorted(
+                (
+                    (code, country_name(code, name))
+                    for code, name in field.queryset.values_list(field.to_field_name, "name")
+                ),
+                key=lambda choice: name_order(choice[1]),
+            ),
         )
         if field.empty_label is not None:
             choices = [("", field.empty_label), *choices]
@@ -57,7 +65,7 @@ class CountryCodeField(forms.ModelChoiceField):
         return super().to_python(value)
 
     def label_from_instance(self, country):
-        return country.name
+        return country.local_name
 
 
 class CountryCodeFilter(django_filters.ModelChoiceFilter):
