@@ -919,6 +919,7 @@ class SanctionsConcession(Publishable):
         _("covers owned entities"),
         null=True,
         blank=True,
+        # xgettext:no-python-format
         help_text=_("Does it also cover entities they own (e.g. 50% or more)? Unknown if blank."),
     )
     conditions = models.TextField(
