@@ -2,10 +2,11 @@
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
+from django.forms.utils import flatatt, pretty_name
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.figures import cached_figure
@@ -78,12 +79,26 @@ class CountryCodeFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+_descending = lazy(lambda label: gettext("%s (descending)") % label, str)
+
+
 class TotalOrderingFilter(django_filters.OrderingFilter):
     """`sort=`, with the primary key as the last key, in the direction of the first.
 
     A total order keeps pages from repeating or skipping records, and lets the database walk
     one index on (field, id) forwards or backwards.
     """
+
+    def build_choices(self, fields, labels):
+        """django-filter writes "Date (descending)" once, when the filter set is defined, in
+        English; these labels are lazy, so that each page shows them in its own language."""
+        ascending = [
+            (param, labels.get(field, pretty_name(param))) for field, param in fields.items()
+        ]
+        descending = [
+            (f"-{param}", labels.get(f"-{param}", _descending(label))) for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         ordering = [self.get_ordering_value(param) for param in value or () if param]
