@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -166,7 +167,12 @@ def test_downloads_are_the_same_file_in_every_language(client, seed):
     json_en = b"".join(client.get(f"{EVENT}?format=json").streaming_content)
     json_ru = b"".join(client.get(f"/ru{EVENT}?format=json").streaming_content)
     assert json_en == json_ru
-    assert client.get(f"/be{EVENT}?format=ftm").status_code == 200
+    ftm_en = b"".join(client.get(f"{PERSON}?format=ftm").streaming_content)
+    assert ftm_en == b"".join(client.get(f"/be{PERSON}?format=ftm").streaming_content)
+    people = [
+        entity for line in ftm_en.splitlines() if (entity := json.loads(line))["schema"] == "Person"
+    ]
+    assert "Алесь Беляцкий" in people[0]["properties"]["alias"]
 
 
 def test_the_feed_in_russian(client, seed):
