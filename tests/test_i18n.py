@@ -87,7 +87,7 @@ def test_an_unprefixed_url_is_english_whatever_the_browser_asks_for(client, seed
     assert response.status_code == 200
     assert html_lang(response) == "en"
     assert "Headline figures" in response.text
-    assert response.headers.get("Content-Language", "en") == "en"
+    assert response["Content-Language"] == "en"
 
 
 def test_an_unknown_language_prefix_is_not_a_page(client, seed):
