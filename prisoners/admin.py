@@ -23,13 +23,16 @@ class PrisonerAdminForm(VersionedModelForm):
 
     class Meta:
         model = Prisoner
-        fields = ["name", "name_native", "other_names"]  # the admin adds its fieldsets
+        fields = ["name", "name_native", "name_be", "name_ru", "other_names"]  # and fieldsets
 
     def possible_duplicates(self):
         return possible_duplicates(
             self.cleaned_data.get("name", ""),
             self.cleaned_data.get("name_native", ""),
-            self.cleaned_data.get("other_names", ""),
+            "\n".join(
+                self.cleaned_data.get(field) or ""
+                for field in ("name_be", "name_ru", "other_names")
+            ),
         )
 
     def clean(self):
@@ -94,11 +97,21 @@ class PrisonerAdmin(PublishableAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (
-            "Identity",
-            {"fields": ["name", "name_native", "other_names", "slug", "nationalities", "role"]},
+            _("Identity"),
+            {
+                "fields": [
+                    "name",
+                    "name_native",
+                    ("name_be", "name_ru"),
+                    "other_names",
+                    "slug",
+                    "nationalities",
+                    "role",
+                ]
+            },
         ),
         (
-            "Detention",
+            _("Detention"),
             {
                 "fields": [
                     "status",
@@ -108,9 +121,12 @@ class PrisonerAdmin(PublishableAdmin):
                 ]
             },
         ),
-        ("Description", {"fields": ["description"]}),
-        ("Sources", {"fields": ["sources"]}),
-        ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
+        (_("Description"), {"fields": ["description"]}),
+        (_("Sources"), {"fields": ["sources"]}),
+        (
+            _("Publication"),
+            {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -131,7 +147,7 @@ class PrisonerAdmin(PublishableAdmin):
             return queryset, False
         return queryset.search(search_term), False
 
-    @admin.display(description="Nationalities")
+    @admin.display(description=_("Nationalities"))
     def nationality_list(self, prisoner):
         return ", ".join(country.name for country in prisoner.nationalities.all())
 

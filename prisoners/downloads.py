@@ -7,6 +7,8 @@ from tracker.downloads import SitePath, codes_cell, sources_cell
 PRISONER_COLUMNS = [
     (_("name"), lambda person: person.name),
     (_("name in original script"), lambda person: person.name_native),
+    (_("name in Belarusian"), lambda person: person.name_be),
+    (_("name in Russian"), lambda person: person.name_ru),
     (_("other spellings"), lambda person: "; ".join(person.other_names_list)),
     (
         _("nationalities"),

@@ -5,6 +5,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -97,6 +98,24 @@ class Prisoner(Publishable):
         max_length=200,
         blank=True,
         help_text=_("E.g. Алесь Бяляцкі. Blank if unknown."),
+    )
+    name_be = models.CharField(
+        _("name in Belarusian"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As written in Belarusian, shown on the Belarusian pages, e.g. Алесь Бяляцкі. "
+            "Blank if not recorded: those pages then show the English name."
+        ),
+    )
+    name_ru = models.CharField(
+        _("name in Russian"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As written in Russian, shown on the Russian pages, e.g. Алесь Беляцкий. "
+            "Blank if not recorded: those pages then show the English name."
+        ),
     )
     other_names = models.TextField(
         _("other spellings"),
@@ -210,6 +229,13 @@ class Prisoner(Publishable):
         return (self.slug,)
 
     @property
+    def local_name(self):
+        """The name as written in the page's language (Belarusian or Russian) where recorded and
+        unlike the English `name`, which the pages show beside it; blank otherwise."""
+        spelling = {"be": self.name_be, "ru": self.name_ru}.get(get_language(), "")
+        return spelling if spelling != self.name else ""
+
+    @property
     def other_names_list(self):
         return [line.strip() for line in self.other_names.splitlines() if line.strip()]
 
@@ -230,14 +256,21 @@ class Prisoner(Publishable):
             self.slug = unique_slug(self, self.name)
 
     def build_search_key(self):
-        return search.search_key(self.name, self.name_native, self.other_names)
+        return search.search_key(
+            self.name, self.name_native, self.name_be, self.name_ru, self.other_names
+        )
 
     def possible_duplicates(self):
         """People already recorded under a similar name. tracker.imports, which imports no app,
         finds this hook on the model to list possible duplicates in an import's preview."""
         from prisoners.duplicates import possible_duplicates  # which imports this module
 
-        return possible_duplicates(self.name, self.name_native, self.other_names, self.pk)
+        return possible_duplicates(
+            self.name,
+            self.name_native,
+            "\n".join(filter(None, [self.name_be, self.name_ru, self.other_names])),
+            self.pk,
+        )
 
 
 @receiver(pre_save, sender=Prisoner)

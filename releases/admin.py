@@ -242,10 +242,13 @@ class ReleaseEventAdmin(PublishableAdmin):
             None,
             {"fields": ["title", "slug", "date", "date_precision", "releasing_country", "summary"]},
         ),
-        ("Negotiation", {"fields": ["counterparts"]}),
-        ("The freed, as reported", {"fields": ["reported_count"]}),
-        ("Sources", {"fields": ["sources"]}),
-        ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
+        (_("Negotiation"), {"fields": ["counterparts"]}),
+        (_("The freed, as reported"), {"fields": ["reported_count"]}),
+        (_("Sources"), {"fields": ["sources"]}),
+        (
+            _("Publication"),
+            {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]},
+        ),
     ]
     inlines = [
         ParticipantInline,
@@ -261,7 +264,7 @@ class ReleaseEventAdmin(PublishableAdmin):
             return fieldsets
         return [
             (name, {**options, "fields": [*options["fields"], "hidden_records"]})
-            if name == "Publication"
+            if "visibility" in options["fields"]
             else (name, options)
             for name, options in fieldsets
         ]
@@ -483,7 +486,7 @@ class SanctionsConcessionAdmin(PublishableAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (
-            "Instrument",
+            _("Instrument"),
             {
                 "fields": [
                     "imposed_by",
@@ -497,9 +500,9 @@ class SanctionsConcessionAdmin(PublishableAdmin):
                 ]
             },
         ),
-        ("What it covers", {"fields": ["target", "target_country", "entities"]}),
+        (_("What it covers"), {"fields": ["target", "target_country", "entities"]}),
         (
-            "Dates",
+            _("Dates"),
             {
                 "fields": [
                     ("announced_on", "announced_on_precision"),
@@ -510,12 +513,15 @@ class SanctionsConcessionAdmin(PublishableAdmin):
             },
         ),
         (
-            "Scope",
+            _("Scope"),
             {"fields": ["delists", "unblocks_property", "covers_owned_entities", "conditions"]},
         ),
-        ("Series", {"fields": ["supersedes"]}),
-        ("Details and sources", {"fields": ["description", "sources"]}),
-        ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
+        (_("Series"), {"fields": ["supersedes"]}),
+        (_("Details and sources"), {"fields": ["description", "sources"]}),
+        (
+            _("Publication"),
+            {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]},
+        ),
     ]
     inlines = [ReleaseLinkInline, ConcessionFigureInline]
 
@@ -536,7 +542,7 @@ class SanctionedEntityAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
         (
-            "Designation",
+            _("Designation"),
             {
                 "fields": [
                     "designated_by",
@@ -546,8 +552,11 @@ class SanctionedEntityAdmin(PublishableAdmin):
                 ]
             },
         ),
-        ("Sources", {"fields": ["sources"]}),
-        ("Publication", {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]}),
+        (_("Sources"), {"fields": ["sources"]}),
+        (
+            _("Publication"),
+            {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]},
+        ),
     ]
 
 

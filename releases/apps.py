@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReleasesConfig(AppConfig):
     name = "releases"
-    verbose_name = "Releases and concessions"
+    verbose_name = _("Releases and concessions")
 
     def ready(self):
         from releases import (  # noqa: F401

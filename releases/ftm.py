@@ -73,12 +73,17 @@ def person_id(prisoner):
 def _person(prisoner, exporter):
     sources = list(prisoner.sources.all())
     yield from _articles(sources)
-    aliases = [prisoner.name_native, *prisoner.other_names.splitlines()]
+    aliases = [
+        prisoner.name_native,
+        prisoner.name_be,
+        prisoner.name_ru,
+        *prisoner.other_names.splitlines(),
+    ]
     yield make_entity(
         "Person",
         person_id(prisoner),
         name=prisoner.name,
-        alias=[alias.strip() for alias in aliases if alias and alias.strip()],
+        alias=list(dict.fromkeys(alias.strip() for alias in aliases if alias and alias.strip())),
         nationality=[_code(country) for country in prisoner.nationalities.all()],
         summary=prisoner.description,
         sourceUrl=exporter.absolute_uri(prisoner.get_absolute_url()),

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -936,6 +936,7 @@ class SanctionsConcession(Publishable):
         _("covers owned entities"),
         null=True,
         blank=True,
+        # xgettext:no-python-format
         help_text=_("Does it also cover entities they own (e.g. 50% or more)? Unknown if blank."),
     )
     conditions = models.TextField(
@@ -1294,8 +1295,9 @@ class ConcessionFigure(Publishable):
 
 
 def _plain_number(value):
-    """2500000000.0000 as "2,500,000,000"; 18.5000 as "18.5"."""
+    """2500000000.0000 as "2,500,000,000"; 18.5000 as "18.5" (grouped and with the decimal
+    mark of the page's language: "2 500 000 000", "18,5")."""
     value = value.normalize()
     if value == value.to_integral():
-        return f"{int(value):,}"
-    return f"{value:,f}"
+        return formats.number_format(int(value), force_grouping=True)
+    return formats.number_format(value, force_grouping=True)

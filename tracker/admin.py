@@ -29,7 +29,9 @@ class VersionedModelForm(forms.ModelForm):
     then applies them over the record as it now is.
     """
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(
+        label=_("seen version"), widget=forms.HiddenInput, required=False
+    )
     # Set by VersionedAdminMixin.get_form for a history restore: the version that was current
     # when the restore page opened, rather than the old version's own.
     current_version = None
@@ -383,7 +385,7 @@ class SourceAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Quote", {"fields": ["quote"], "classes": ["collapse"]}),
+        (_("Quote"), {"fields": ["quote"], "classes": ["collapse"]}),
     ]
 
     @admin.display(description=_("published"), ordering="published_on")

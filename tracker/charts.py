@@ -370,7 +370,7 @@ def dated_line_chart(
         css_class = "chart-line chart-line-bound" if bound else "chart-line"
         body.append(f'<polyline class="{css_class}" points="{path}"/>')
     for point, (x, y) in zip(points, coordinates, strict=True):
-        tooltip = f"{point.label or format_date(point.date, 'j M Y')}: {point.shown}"
+        tooltip = f"{point.label or format_date(point.date, 'j E Y')}: {point.shown}"
         arrow = _bound_arrow(x, y) if point.bound == AT_LEAST else ""
         body.append(
             f"<g><title>{escape(tooltip)}</title>"

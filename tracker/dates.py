@@ -83,7 +83,7 @@ def display(value, precision):
         return str(value.year)
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
-    return formats.date_format(value, "j F Y")
+    return formats.date_format(value, "j E Y")
 
 
 def iso(value, precision):

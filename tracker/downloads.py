@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import CharField, DateTimeField, F, Func, OrderBy, Q
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 
 DOWNLOAD_FORMATS = ("json", "csv", "ftm")
@@ -518,12 +519,22 @@ def csv_response(header, rows, filename, *, absolute_uri=None):
     `absolute_uri` (the request's `build_absolute_uri`) turns SitePath cells into full links.
     """
     writer = csv.writer(_Echo())
+    rows = iter(rows)
 
     def lines():
+        # Downloads are the same file in every language of the site: column names and values
+        # (choice labels, country names) are written in English.
         yield "\ufeff"
-        yield writer.writerow([_csv_cell(value) for value in header])
-        for row in rows:
-            yield writer.writerow([_csv_cell(value, absolute_uri) for value in row])
+        with translation.override("en"):
+            line = writer.writerow([_csv_cell(value) for value in header])
+        yield line
+        while True:
+            with translation.override("en"):
+                row = next(rows, None)
+                if row is None:
+                    return
+                line = writer.writerow([_csv_cell(value, absolute_uri) for value in row])
+            yield line
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -2,13 +2,15 @@
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
+from django.forms.utils import flatatt, pretty_name
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.figures import cached_figure
-from tracker.models import Country
+from tracker.models import Country, country_name, name_order
 
 QUERY_MAX_LENGTH = 200
 
@@ -23,9 +25,16 @@ class CountrySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field
+        language = get_language()
         choices = cached_figure(
-            "country-choices",
-            lambda: list(field.queryset.values_list(field.to_field_name, "name")),
+            f"country-choices:{language}",
+            lambda: sorted(
+                (
+                    (code, country_name(code, name))
+                    for code, name in field.queryset.values_list(field.to_field_name, "name")
+                ),
+                key=lambda choice: name_order(choice[1]),
+            ),
         )
         if field.empty_label is not None:
             choices = [("", field.empty_label), *choices]
@@ -57,7 +66,7 @@ class CountryCodeField(forms.ModelChoiceField):
         return super().to_python(value)
 
     def label_from_instance(self, country):
-        return country.name
+        return country.local_name
 
 
 class CountryCodeFilter(django_filters.ModelChoiceFilter):
@@ -70,12 +79,26 @@ class CountryCodeFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+_descending = lazy(lambda label: gettext("%s (descending)") % label, str)
+
+
 class TotalOrderingFilter(django_filters.OrderingFilter):
     """`sort=`, with the primary key as the last key, in the direction of the first.
 
     A total order keeps pages from repeating or skipping records, and lets the database walk
     one index on (field, id) forwards or backwards.
     """
+
+    def build_choices(self, fields, labels):
+        """django-filter writes "Date (descending)" once, when the filter set is defined, in
+        English; these labels are lazy, so that each page shows them in its own language."""
+        ascending = [
+            (param, labels.get(field, pretty_name(param))) for field, param in fields.items()
+        ]
+        descending = [
+            (f"-{param}", labels.get(f"-{param}", _descending(label))) for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         ordering = [self.get_ordering_value(param) for param in value or () if param]

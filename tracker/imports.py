@@ -52,7 +52,9 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models.signals import pre_save
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from tracker import services
@@ -161,13 +163,20 @@ def check_size(size):
     """ImportFailed if a file of `size` bytes is over the limit (settings.IMPORT_MAX_BYTES)."""
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportFailed(
-            f"The file is {_size(size)}; the limit is {_size(settings.IMPORT_MAX_BYTES)} "
-            "(DJANGO_IMPORT_MAX_MB). Nothing was read."
+            _(
+                "The file is %(size)s; the limit is %(limit)s (DJANGO_IMPORT_MAX_MB). "
+                "Nothing was read."
+            )
+            % {"size": _size(size), "limit": _size(settings.IMPORT_MAX_BYTES)}
         )
 
 
 def _size(size):
-    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
+    if size >= 2**20:
+        return _("%(size)s MB") % {"size": formats.number_format(size / 2**20, 1)}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {
+        "size": formats.number_format(size, force_grouping=True)
+    }
 
 
 # Bytes read from a fixture file at a time: a file is parsed record by record, never whole.
@@ -219,7 +228,9 @@ class _RecordReader:
                 text = self.utf8.decode(data, final=self.at_end)
             except UnicodeDecodeError as error:
                 start = self.bytes_read - len(self.utf8.getstate()[0]) + error.start
-                raise ImportFailed(f"The file is not UTF-8 text (byte {start}).") from error
+                raise ImportFailed(
+                    _("The file is not UTF-8 text (byte %(byte)s).") % {"byte": start}
+                ) from error
             self.bytes_read += len(data)
             parts.append(text)
             size += len(text)
@@ -273,7 +284,7 @@ class _RecordReader:
                 json.loads(self.text)
             except json.JSONDecodeError as error:
                 raise _NotJSON(error.msg, error.lineno, error.colno) from None
-            raise ImportFailed("The file is not a fixture: it should be a JSON list of records.")
+            raise ImportFailed(_("The file is not a fixture: it should be a JSON list of records."))
         self.position += 1
         if self.peek() == "]":
             self.position += 1
@@ -314,15 +325,17 @@ def _records(source):
             yield from _RecordReader(stream).records()
         except _NotJSON as error:
             raise ImportFailed(
-                f"The file is not valid JSON: {error.msg} at line {error.line}, "
-                f"column {error.column}."
+                _("The file is not valid JSON: %(problem)s at line %(line)s, column %(column)s.")
+                % {"problem": error.msg, "line": error.line, "column": error.column}
             ) from None
         except RecursionError:
             raise ImportFailed(
-                "The file is not a fixture: its values are nested too deeply."
+                _("The file is not a fixture: its values are nested too deeply.")
             ) from None
         except ValueError as error:  # a number of more than 4,300 digits
-            raise ImportFailed(f"The file cannot be read: {error}.") from None
+            raise ImportFailed(
+                _("The file cannot be read: %(error)s.") % {"error": error}
+            ) from None
 
 
 def _opened(source):
@@ -344,8 +357,14 @@ def read_fixture(source):
     count = sum(1 for _record in _records(source))
     if count > settings.IMPORT_MAX_RECORDS:
         raise ImportFailed(
-            f"The file holds {count:,} records; the limit is "
-            f"{settings.IMPORT_MAX_RECORDS:,} (DJANGO_IMPORT_MAX_RECORDS). Split it."
+            _(
+                "The file holds %(count)s records; the limit is %(limit)s "
+                "(DJANGO_IMPORT_MAX_RECORDS). Split it."
+            )
+            % {
+                "count": formats.number_format(count, force_grouping=True),
+                "limit": formats.number_format(settings.IMPORT_MAX_RECORDS, force_grouping=True),
+            }
         )
     return FixtureFile(source, count)
 
@@ -361,13 +380,14 @@ def _describe(index, record):
         ),
         "",
     )
-    return f"Record {index} ({str(label)[:100]}{f' “{name[:100]}”' if name else ''})"
+    described = f"{str(label)[:100]}{f' “{name[:100]}”' if name else ''}"
+    return _("Record %(number)s (%(record)s)") % {"number": index, "record": described}
 
 
 def _format_key(value):
     if not isinstance(value, list | tuple):
         return str(value)
-    return " / ".join("undated" if part is None else str(part) for part in value)
+    return " / ".join(str(_("undated")) if part is None else str(part) for part in value)
 
 
 def _is_key(value):
@@ -524,8 +544,17 @@ class _Import:
         earlier in the file or stored."""
         if not _is_key(key):
             raise ImportFailed(
-                f"{where}: {field.verbose_name} should be the key of a {model._meta.verbose_name} "
-                f'(a list such as ["BY"]), not {type(key).__name__} {str(key)[:50]}.'
+                _(
+                    "%(where)s: %(field)s should be the key of a %(model)s "
+                    '(a list such as ["BY"]), not %(type)s %(value)s.'
+                )
+                % {
+                    "where": where,
+                    "field": field.verbose_name,
+                    "model": model._meta.verbose_name,
+                    "type": type(key).__name__,
+                    "value": str(key)[:50],
+                }
             )
         natural = isinstance(key, list)
         memo = tuple(key) if natural else ("pk", key)
@@ -535,9 +564,16 @@ class _Import:
                 stored = manager.get_by_natural_key(*key) if natural else manager.get(pk=key)
             except (ObjectDoesNotExist, *MALFORMED, ValidationError):
                 raise ImportFailed(
-                    f"{where}: {field.verbose_name} refers to "
-                    f"{model._meta.verbose_name} “{_format_key(key)}”, which is neither "
-                    "earlier in the file nor in the database."
+                    _(
+                        "%(where)s: %(field)s refers to %(model)s “%(key)s”, which is neither "
+                        "earlier in the file nor in the database."
+                    )
+                    % {
+                        "where": where,
+                        "field": field.verbose_name,
+                        "model": model._meta.verbose_name,
+                        "key": _format_key(key),
+                    }
                 ) from None
             self.keys[model][memo] = _Reference(memo if natural else None, stored.pk)
         return self.keys[model][memo]
@@ -549,27 +585,41 @@ class _Import:
         except MALFORMED as error:
             # Caught per record, so that the message names it: a value of a shape no field
             # expects (a list for a date, a dict for a name) or too deeply nested.
-            problem = "values nested too deeply" if isinstance(error, RecursionError) else error
-            raise ImportFailed(f"{where} cannot be read: {problem}.") from None
+            nested = isinstance(error, RecursionError)
+            problem = _("values nested too deeply") if nested else error
+            raise ImportFailed(
+                _("%(where)s cannot be read: %(problem)s.") % {"where": where, "problem": problem}
+            ) from None
 
     def read_record(self, where, record):
         if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
-            raise ImportFailed(f"{where} is not a fixture record: it needs “model” and “fields”.")
+            raise ImportFailed(
+                _("%(where)s is not a fixture record: it needs “model” and “fields”.")
+                % {"where": where}
+            )
         label = str(record.get("model", "")).lower()
         model = self.models.get(label)
         if model is None:
             known = ", ".join(sorted(self.models))
             raise ImportFailed(
-                f"{where}: unknown model “{label[:100]}”. The file may hold: {known}."
+                _("%(where)s: unknown model “%(model)s”. The file may hold: %(known)s.")
+                % {"where": where, "model": label[:100], "known": known}
             )
         values = record["fields"]  # a numeric "pk" is never trusted
         instance, references, links = self.build(model, values, where)
         key = self.natural_key(model, instance, where)
         if key in self.seen[model]:
             raise ImportFailed(
-                f"{self.seen[model][key]} and {_lower_first(where)} are both "
-                f"{model._meta.verbose_name} “{_format_key(key)}”: a file may hold a record "
-                "only once. Remove one of them."
+                _(
+                    "%(first)s and %(second)s are both %(model)s “%(key)s”: a file may hold a "
+                    "record only once. Remove one of them."
+                )
+                % {
+                    "first": self.seen[model][key],
+                    "second": _lower_first(where),
+                    "model": model._meta.verbose_name,
+                    "key": _format_key(key),
+                }
             )
         existing = self.stored_record(model, key)
         kept_visibility = None
@@ -598,7 +648,10 @@ class _Import:
         ]
         if missing:
             raise ImportFailed(
-                f"{where}: " + "; ".join(f"{name}: This field cannot be null." for name in missing)
+                f"{where}: "
+                + "; ".join(
+                    _("%(field)s: This field cannot be null.") % {"field": name} for name in missing
+                )
             )
         try:
             # References are resolved above; uniqueness and constraints are the database's.
@@ -617,8 +670,12 @@ class _Import:
         if cleaned_key != key:
             if cleaned_key in self.seen[model]:
                 raise ImportFailed(
-                    f"{where}: it would get the key “{_format_key(cleaned_key)}” of "
-                    f"{self.seen[model][cleaned_key]}. Give it its own."
+                    _("%(where)s: it would get the key “%(key)s” of %(other)s. Give it its own.")
+                    % {
+                        "where": where,
+                        "key": _format_key(cleaned_key),
+                        "other": self.seen[model][cleaned_key],
+                    }
                 )
             key = cleaned_key
         formatted = _format_key(list(key))
@@ -665,12 +722,26 @@ class _Import:
             return tuple(instance.natural_key())
         except MALFORMED:
             missing = _missing_key_fields(model, instance)
+            if missing:
+                message = ngettext(
+                    "%(where)s: its key cannot be made without %(fields)s: a %(model)s needs it "
+                    "to be told apart from others.",
+                    "%(where)s: its key cannot be made without %(fields)s: a %(model)s needs "
+                    "them to be told apart from others.",
+                    len(missing),
+                )
+            else:
+                message = _(
+                    "%(where)s: its key cannot be made without all the fields of its key: "
+                    "a %(model)s needs them to be told apart from others."
+                )
             raise ImportFailed(
-                f"{where}: its key cannot be made without "
-                + (" and ".join(missing) if missing else "all the fields of its key")
-                + f": a {model._meta.verbose_name} needs "
-                + ("them" if len(missing) > 1 else "it")
-                + " to be told apart from others."
+                message
+                % {
+                    "where": where,
+                    "fields": str(_(" and ")).join(missing),
+                    "model": model._meta.verbose_name,
+                }
             ) from None
 
     def conflict(self, model, existing, values, imported, pending, where):
@@ -726,8 +797,14 @@ class _Import:
             if not model_field.is_relation:
                 if isinstance(value, dict | list):
                     raise ImportFailed(
-                        f"{where}: {model_field.name}: expected a single value, "
-                        f"not a {'list' if isinstance(value, list) else 'JSON object'}."
+                        (
+                            _("%(where)s: %(field)s: expected a single value, not a list.")
+                            if isinstance(value, list)
+                            else _(
+                                "%(where)s: %(field)s: expected a single value, not a JSON object."
+                            )
+                        )
+                        % {"where": where, "field": model_field.name}
                     )
                 try:
                     setattr(instance, model_field.attname, model_field.to_python(value))
@@ -735,7 +812,8 @@ class _Import:
                     raise ImportFailed(f"{where}: {model_field.name}: {_problems(error)}") from None
                 except MALFORMED:
                     raise ImportFailed(
-                        f"{where}: {model_field.name}: “{str(value)[:50]}” is not a valid value."
+                        _("%(where)s: %(field)s: “%(value)s” is not a valid value.")
+                        % {"where": where, "field": model_field.name, "value": str(value)[:50]}
                     ) from None
             elif value is None:
                 setattr(instance, model_field.attname, None)
@@ -750,7 +828,10 @@ class _Import:
             if keys is None:
                 continue
             if not isinstance(keys, list):
-                raise ImportFailed(f"{where}: “{model_field.name}” should be a list.")
+                raise ImportFailed(
+                    _("%(where)s: “%(field)s” should be a list.")
+                    % {"where": where, "field": model_field.name}
+                )
             links[model_field] = [
                 self.reference(model_field.related_model, key, where, model_field) for key in keys
             ]
@@ -857,10 +938,13 @@ class _Import:
         unsourced = services.unsourced(model, list(publishing))
         if unsourced:
             where = [publishing[pk] for pk in unsourced]
-            more = f" and {len(where) - 5} more" if len(where) > 5 else ""
+            more = _(" and %(count)s more") % {"count": len(where) - 5} if len(where) > 5 else ""
             raise ImportFailed(
-                f"{', '.join(where[:5])}{more}: a public record must cite at least one source. "
-                "Add its sources to the file, or keep new records restricted."
+                _(
+                    "%(records)s: a public record must cite at least one source. "
+                    "Add its sources to the file, or keep new records restricted."
+                )
+                % {"records": f"{', '.join(where[:5])}{more}"}
             )
 
     def insert(self, model, records):
@@ -913,7 +997,9 @@ class _Import:
                 except ValidationError as invalid:
                     problem = _problems(invalid)
                 else:
-                    problem = f"the database refused it ({str(error).strip()})"
+                    problem = _("the database refused it (%(error)s)") % {
+                        "error": str(error).strip()
+                    }
                 raise ImportFailed(f"{pending.where}: {problem}") from None
 
     def write_links(self, model, records):
@@ -1041,8 +1127,11 @@ def check_fingerprint(expected, found):
     ]
     if changed:
         names = ", ".join(f"“{tag}”" for tag in changed[:5])
-        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        more = _(" and %(count)s more") % {"count": len(changed) - 5} if len(changed) > 5 else ""
         raise PreviewOutdated(
-            f"{names}{more} changed since the preview; preview again to see what the import "
-            "would do now."
+            _(
+                "%(records)s changed since the preview; preview again to see what the import "
+                "would do now."
+            )
+            % {"records": f"{names}{more}"}
         )

@@ -1,7 +1,10 @@
 """Shared reference data (countries, sources) and the publication rules every record follows."""
 
 import datetime
+import functools
+import gettext
 
+import pycountry
 from anyascii import anyascii
 from django.db import models
 from django.db.models import Subquery
@@ -10,6 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats
 from django.utils.text import slugify
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -127,6 +131,42 @@ def unique_slug(instance, text, *, max_length=200):
     return slug
 
 
+# Names the ISO 3166 catalogues lack (EU), or give in a form the register does not use.
+COUNTRY_NAMES = {
+    "EU": pgettext_lazy("country", "European Union"),
+    "RU": pgettext_lazy("country", "Russia"),
+    "US": pgettext_lazy("country", "United States"),
+}
+
+
+@functools.cache
+def _iso_catalogue(language):
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def country_name(code, name):
+    """A country's name in the active language. `name` is the stored English name; pycountry's
+    ISO 3166 catalogues (installed with it: nothing is fetched) translate it."""
+    language = get_language() or "en"
+    if language == "en":
+        return name
+    if code in COUNTRY_NAMES:
+        return str(COUNTRY_NAMES[code])
+    return _iso_catalogue(language).gettext(name)
+
+
+_CYRILLIC_ORDER = str.maketrans({"ё": "е\uffff", "і": "и\uffff", "ў": "у\uffff"})
+
+
+def name_order(name):
+    """A sort key that puts Cyrillic names in alphabetical order (І after И, Ў after У)."""
+    return name.casefold().translate(
+        str.maketrans({"ё": "е\uffff", "і": "и\uffff", "ў": "у\uffff"})
+    )
+
+
 class CountryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -157,10 +197,15 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self):
         return reverse("countries:detail", kwargs={"code": self.code})
+
+    @property
+    def local_name(self):
+        """The name in the page's language; `name` is always English (downloads use it)."""
+        return country_name(self.code, self.name)
 
     def natural_key(self):
         return (self.code,)

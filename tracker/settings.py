@@ -29,6 +29,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,11 +167,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Three languages: English at the unprefixed URLs (whatever the browser asks for), Belarusian and
+# Russian under /be/ and /ru/ (tracker/urls.py). Catalogues in locale/, compiled .mo committed.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("be", _("Belarusian")),
+    ("ru", _("Russian")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tracker.formats"]  # Belarusian dates and numbers, which Django lacks
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,15 +1,21 @@
-"""Root URLs. The public URLs are a contract (see DESIGN.md): people link to them."""
+"""Root URLs. The public URLs are a contract (see DESIGN.md): people link to them.
 
+Every page is in three languages: English at the URLs below, whatever the browser asks for;
+Belarusian and Russian under /be/ and /ru/ (i18n_patterns without a prefix for the default).
+"""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from tracker.admin_views import ImportFixtureView
 
-admin.site.site_header = "Release tracker: data entry"
-admin.site.site_title = "Release tracker admin"
-admin.site.index_title = "Records"
+admin.site.site_header = _("Release tracker: data entry")
+admin.site.site_title = _("Release tracker admin")
+admin.site.index_title = _("Records")
 
-urlpatterns = [
+urlpatterns = i18n_patterns(
     path("", include("releases.urls.home")),
     path("releases/", include("releases.urls.events")),
     path("concessions/", include("releases.urls.concessions")),
@@ -22,4 +28,5 @@ urlpatterns = [
         name="admin-import",
     ),
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

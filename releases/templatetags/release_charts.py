@@ -15,7 +15,7 @@ register = template.Library()
 
 
 def _day(date):
-    return format_date(date, "j F Y")
+    return format_date(date, "j E Y")
 
 
 def _reported(event):
@@ -97,7 +97,7 @@ def ledger_timeline(events, measures):
     markers = [
         charts.DatedMarker(
             date=measure.date,
-            label=f"{measure.imposed_by.name}: {measure.name}, {measure.get_kind_display()} "
+            label=f"{measure.imposed_by.local_name}: {measure.name}, {measure.get_kind_display()} "
             f"({_day(measure.date)})",
         )
         for measure in measures
@@ -114,7 +114,7 @@ def ledger_timeline(events, measures):
     if measures:
         desc += " " + _("Measures: %(measures)s.") % {
             "measures": "; ".join(
-                f"{_day(measure.date)}, {measure.imposed_by.name}: {measure.name}"
+                f"{_day(measure.date)}, {measure.imposed_by.local_name}: {measure.name}"
                 for measure in measures[-10:]
             )
         }
@@ -191,7 +191,8 @@ def prisoner_count_chart(country, counts, events):
     return charts.dated_line_chart(
         points,
         chart_id="counts-chart",
-        title=_("Political prisoners held by %(country)s over time") % {"country": country.name},
+        title=_("Political prisoners held by %(country)s over time")
+        % {"country": country.local_name},
         desc=desc,
         value_name=_("political prisoners"),
         markers=markers,
