@@ -15,6 +15,7 @@ import json
 import re
 
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 
 from tracker import dates
@@ -91,8 +92,15 @@ def ftm_response(roots, filename, *, absolute_uri=None):
     exporter = Exporter(absolute_uri)
 
     def lines():
-        for entity in exporter.entities(roots):
-            yield json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n"
+        # The same file in every language of the site: its links are the English pages'.
+        entities = exporter.entities(roots)
+        while True:
+            with translation.override("en"):
+                entity = next(entities, None)
+                if entity is None:
+                    return
+                line = json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n"
+            yield line
 
     response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -5,6 +5,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -164,11 +165,11 @@ class DownloadMixin:
                 self.get_ftm_roots(), filename, absolute_uri=self.request.build_absolute_uri
             )
         header = [header for header, _value in self.csv_columns]
-        # In chunks, each with its prefetches: a queryset iterated whole keeps every record.
-        rows = (
-            [value(record) for _header, value in self.csv_columns]
-            for record in self.get_csv_records().iterator(chunk_size=CHUNK_SIZE)
-        )
+        records = self.get_csv_records()
+        if isinstance(records, QuerySet):
+            # In chunks, each with its prefetches: a queryset iterated whole keeps every record.
+            records = records.iterator(chunk_size=CHUNK_SIZE)
+        rows = ([value(record) for _header, value in self.csv_columns] for record in records)
         return csv_response(header, rows, filename, absolute_uri=self.request.build_absolute_uri)
 
     def get_csv_records(self):

@@ -25,7 +25,9 @@ def _url_in(request, code):
         if match is None or match.url_name is None:
             return reverse("home")
         url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-    query = request.META.get("QUERY_STRING", "")
+    # The query the page read: a public page drops the parameters it does not know
+    # (tracker.views.CachedPageMixin), and its links in other languages leave them out too.
+    query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
 
 
