@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from tracker.dataset import LICENCE_LINK
 from tracker.downloads import DOWNLOAD_FORMATS, csv_response, download_filename, fixture_response
 from tracker.figures import FIGURES_TIMEOUT, figure_key
 from tracker.ftm import ftm_response
@@ -81,6 +82,11 @@ class DownloadMixin:
         return self.get_fixture_roots()
 
     def download(self, fmt):
+        response = self.download_response(fmt)
+        response["Link"] = LICENCE_LINK  # the data's licence, outside the file itself
+        return response
+
+    def download_response(self, fmt):
         extension = "ftm.json" if fmt == "ftm" else fmt
         filename = download_filename(self.get_download_stem(), self.request.GET, extension)
         if fmt == "json":
