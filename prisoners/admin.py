@@ -95,7 +95,17 @@ class PrisonerAdmin(PublishableAdmin):
     fieldsets = [
         (
             "Identity",
-            {"fields": ["name", "name_native", "other_names", "slug", "nationalities", "role"]},
+            {
+                "fields": [
+                    "name",
+                    "surname",
+                    "name_native",
+                    "other_names",
+                    "slug",
+                    "nationalities",
+                    "role",
+                ]
+            },
         ),
         (
             "Detention",
