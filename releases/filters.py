@@ -1,5 +1,7 @@
 """The filters of the release and concession listings; the downloads reuse them."""
 
+from collections import defaultdict
+
 import django_filters
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from tracker.figures import cached_figure
 from tracker.filters import (
     CountryCodeFilter,
     DateRangeForm,
@@ -64,12 +67,30 @@ def countries_easing_sanctions_for_releases():
     return _distinct_counts(_pairs(links, "concession__imposed_by", "event"))
 
 
+def _measures_by_country_pair():
+    """(imposing code, name, target code, name, count) of the public measures: one query for
+    both of the concession listing's country filters."""
+    measures = SanctionsConcession.objects.public().order_by()
+    rows = measures.values_list(
+        "imposed_by__code", "imposed_by__name", "target_country__code", "target_country__name"
+    ).annotate(count=Count("pk"))
+    return cached_figure("measures-by-country-pair", lambda: list(rows))
+
+
+def _summed(rows):
+    totals = defaultdict(int)
+    for code, name, count in rows:
+        if code:
+            totals[(code, name)] += count
+    return [(code, name, count) for (code, name), count in totals.items()]
+
+
 def sanctioning_states():
-    return _counted_by(SanctionsConcession.objects.public(), "imposed_by")
+    return _summed((a, b, n) for a, b, _c, _d, n in _measures_by_country_pair())
 
 
 def target_countries():
-    return _counted_by(SanctionsConcession.objects.public(), "target_country")
+    return _summed((c, d, n) for _a, _b, c, d, n in _measures_by_country_pair())
 
 
 def entity_countries():
