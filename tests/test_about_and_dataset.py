@@ -220,3 +220,11 @@ def test_page_downloads_carry_the_licence(client, seed):
     for fmt in ("json", "csv", "ftm"):
         response = client.get(f"/prisoners/?format={fmt}")
         assert response["Link"] == dataset.LICENCE_LINK
+
+
+def test_the_dataset_can_be_written_ahead_of_the_first_visitor(seed, dataset_dir):
+    out = io.StringIO()
+    call_command("write_dataset", stdout=out)
+    info = dataset.current()
+    assert info["files"]["json"]["sha256"] in out.getvalue()
+    assert f"{sum(info['counts'].values())} records" in out.getvalue()

@@ -68,12 +68,20 @@ class DatasetView(TemplateView):
 def dataset_file(request, kind):
     """One of the dataset's files, as written (tracker.dataset), with its licence and checksum
     in the headers."""
-    entry = dataset.current()["files"].get(kind)
-    if entry is None:
+    for _attempt in range(2):
+        entry = dataset.current()["files"].get(kind)
+        if entry is None:
+            raise Http404
+        try:
+            file = open(entry["path"], "rb")  # noqa: SIM115 - FileResponse closes it
+            break
+        except FileNotFoundError:
+            continue  # another process wrote a newer dataset and removed this one meanwhile
+    else:
         raise Http404
     content_type = "application/json" if kind == "json" else "application/zip"
     response = FileResponse(
-        open(entry["path"], "rb"),  # noqa: SIM115 - FileResponse closes it
+        file,
         as_attachment=True,
         filename=entry["name"],
         content_type=content_type,
