@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEV_SERVER := 127.0.0.1:8000
+# `make run PORT=8001` serves on another port; HOST=0.0.0.0 serves other machines too (or give
+# the whole address: DEV_SERVER=127.0.0.1:8001).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV_SERVER ?= $(HOST):$(PORT)
 
 .PHONY: run test install browser-tools chromium migrate seed lint format clean serve load bench
 

@@ -101,6 +101,7 @@ class PrisonerAdmin(PublishableAdmin):
             {
                 "fields": [
                     "name",
+                    "surname",
                     "name_native",
                     ("name_be", "name_ru"),
                     "other_names",

@@ -2,9 +2,13 @@
 
 import django_filters
 from django import forms
+from django.db.models import Count
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Prisoner, PrisonerStatus
+from tracker import dates
+from tracker.figures import cached_figure
 from tracker.filters import CountryCodeFilter, TotalOrderingFilter, date_filter, search_filter
 from tracker.models import Visibility
 
@@ -35,12 +39,58 @@ def detention_filter(lookup_expr, label):
     return date
 
 
+def nationalities_of_people():
+    """(code, name, number of public people of that nationality): the nationality filter's
+    choices (tracker.filters)."""
+    people = Prisoner.objects.public().order_by()
+    by_country = people.values_list("nationalities__code", "nationalities__name")
+    return by_country.annotate(count=Count("pk"))
+
+
+def releases_with_people():
+    """(slug, "Title (13 December 2025)") of the public releases that name public people
+    freed, newest first: the "freed in" filter's choices, cached like a figure. Read through
+    the people, since this app imports nothing from `releases`."""
+
+    def compute():
+        rows = (
+            Prisoner.objects.public()
+            .filter(
+                releases__visibility=Visibility.PUBLIC,
+                releases__event__visibility=Visibility.PUBLIC,
+            )
+            .order_by("-releases__event__date", "-releases__event__pk")
+            .values_list(
+                "releases__event__slug",
+                "releases__event__title",
+                "releases__event__date",
+                "releases__event__date_precision",
+            )
+            .distinct()
+        )
+        return [
+            (slug, f"{title} ({dates.display(date, precision)})")
+            for slug, title, date, precision in rows
+        ]
+
+    return cached_figure(f"release-choices:{get_language()}", compute)
+
+
 class PrisonerFilter(django_filters.FilterSet):
-    nationality = CountryCodeFilter(field_name="nationalities", label=_("Nationality"))
-    event = django_filters.CharFilter(
+    nationality = CountryCodeFilter(
+        field_name="nationalities", label=_("Nationality"), offered=nationalities_of_people
+    )
+    event = django_filters.ChoiceFilter(
         method="filter_event",
-        label=_("Freed in (release slug)"),
-        max_length=200,
+        label=_("Freed in"),
+        choices=releases_with_people,
+        empty_label=_("Any release"),
+        error_messages={
+            "invalid_choice": _(
+                "No public release with people named as freed has this address. Choose one "
+                "from the list."
+            )
+        },
     )
     status = django_filters.ChoiceFilter(
         choices=PrisonerStatus.choices, label=_("Status"), empty_label=_("Any status")
@@ -49,13 +99,13 @@ class PrisonerFilter(django_filters.FilterSet):
     detained_after = detention_filter("gte", _("Detained from"))
     detained_before = detention_filter("lte", _("Detained until"))
     sort = TotalOrderingFilter(
-        fields=[("name", "name"), ("detained_on", "detained")],
-        field_labels={"name": _("Name"), "detained_on": _("Date detained")},
+        fields=[("sort_name", "name"), ("detained_on", "detained")],
+        field_labels={"sort_name": _("Name"), "detained_on": _("Date detained")},
         label=_("Sort by"),
         empty_label=_("Name"),
         help_text=_(
-            "By date detained: a date known only as a month sorts as the first day of that "
-            "month, one known only as a year as 1 January."
+            "By name: by surname where it is recorded. By date detained: a date known only as "
+            "a month sorts as the first day of that month, one known only as a year as 1 January."
         ),
     )
 

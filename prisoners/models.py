@@ -1,5 +1,6 @@
 """People held or freed, and how many political prisoners a country holds over time."""
 
+from anyascii import anyascii
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
@@ -93,6 +94,15 @@ class Prisoner(Publishable):
         max_length=200,
         help_text=_("As commonly written in English, e.g. Ales Bialiatski."),
     )
+    surname = models.CharField(
+        _("surname"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As written in the name above, e.g. Kolesnikova: people are listed by it. Blank "
+            "if unknown or if the name has none: the person is listed by the whole name."
+        ),
+    )
     name_native = models.CharField(
         _("name in original script"),
         max_length=200,
@@ -127,7 +137,10 @@ class Prisoner(Publishable):
         max_length=200,
         unique=True,
         blank=True,
-        help_text=_("The web address: /prisoners/<slug>/. Leave blank to make one from the name."),
+        help_text=_(
+            "The web address: /prisoners/slug/, e.g. /prisoners/maria-kolesnikova/. "
+            "Leave blank to make one from the name."
+        ),
         error_messages={
             "unique": _("Another person already uses this slug. Choose a different one."),
         },
@@ -170,6 +183,12 @@ class Prisoner(Publishable):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="prisoners", verbose_name=_("sources")
     )
+    sort_name = models.CharField(
+        max_length=400,
+        editable=False,
+        default="",
+        help_text="Surname first, transliterated and folded: the listing's order (sort_key).",
+    )
     search_key = models.TextField(
         editable=False,
         default="",
@@ -177,13 +196,15 @@ class Prisoner(Publishable):
     )
 
     objects = PrisonerQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[nationalities, sources], excluded_fields=["search_key"])
+    history = HistoricalRecords(
+        m2m_fields=[nationalities, sources], excluded_fields=["search_key", "sort_name"]
+    )
 
     # A download of a person carries their public releases (tracker.downloads).
     fixture_children = ("releases",)
 
     class Meta(Publishable.Meta):
-        ordering = ["name", "id"]
+        ordering = ["sort_name", "id"]
         verbose_name = _("prisoner")
         verbose_name_plural = _("prisoners")
         permissions = [("publish_prisoner", "Can publish people")]
@@ -216,6 +237,9 @@ class Prisoner(Publishable):
             models.Index(fields=["visibility", "name", "id"], name="prisoners_visible_name_idx"),
             models.Index(
                 fields=["visibility", "detained_on", "id"], name="prisoners_visible_detained_idx"
+            ),
+            models.Index(
+                fields=["visibility", "sort_name", "id"], name="prisoners_visible_sort_idx"
             ),
         ]
 
@@ -273,10 +297,23 @@ class Prisoner(Publishable):
         )
 
 
+def sort_key(name, surname=""):
+    """The listing's order: the surname first, then the other names ("kolesnikova maria"), or
+    the whole name when no surname is recorded; in Latin letters and one case, so that every
+    script and spelling sorts together."""
+    surname = surname.strip()
+    if surname:
+        rest = " ".join(name.replace(surname, " ", 1).split())
+        name = f"{surname} {rest}"
+    return anyascii(name).casefold().strip()
+
+
 @receiver(pre_save, sender=Prisoner)
 def keep_search_key_current(sender, instance, **kwargs):
-    """The search key follows the names on every save, fixture loads (raw saves) included."""
+    """The search and sort keys follow the names on every save, fixture loads (raw saves)
+    included."""
     instance.search_key = instance.build_search_key()
+    instance.sort_name = sort_key(instance.name, instance.surname)
 
 
 class PrisonerCountQuerySet(models.QuerySet):

@@ -1,7 +1,9 @@
 """The filters of the release and concession listings; the downloads reuse them."""
 
+from collections import defaultdict
+
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from releases.models import (
@@ -16,23 +18,102 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from tracker.figures import cached_figure
 from tracker.filters import (
     CountryCodeFilter,
     DateRangeForm,
     TotalOrderingFilter,
     date_filter,
+    distinct_counts,
     search_filter,
 )
 
+# The countries each country filter offers, with the number of public records it would find:
+# (code, name, count), never counting a restricted record (tracker.filters).
+
+
+def _counted_by(queryset, country):
+    """(code, name, count) of the records of `queryset` by the country at `country`."""
+    return (
+        queryset.order_by()
+        .values_list(f"{country}__code", f"{country}__name")
+        .annotate(count=Count("pk"))
+    )
+
+
+def _pairs(queryset, country, record):
+    """(code, name, record id) of the records of `queryset` by the country at `country`."""
+    return (
+        queryset.order_by().values_list(f"{country}__code", f"{country}__name", record).distinct()
+    )
+
+
+def _distinct_counts(rows):
+    return distinct_counts(((code, name), pk) for code, name, pk in rows if code)
+
+
+def releasing_countries():
+    return _counted_by(ReleaseEvent.objects.public(), "releasing_country")
+
+
+def freed_nationalities():
+    reported = _pairs(ReportedNationality.objects.public(), "country", "event")
+    documented = _pairs(Release.objects.public().documented(), "prisoner__nationalities", "event")
+    return _distinct_counts(reported.union(documented))  # one query
+
+
+def countries_easing_sanctions_for_releases():
+    links = ConcessionLink.objects.public()
+    return _distinct_counts(_pairs(links, "concession__imposed_by", "event"))
+
+
+def _measures_by_country_pair():
+    """(imposing code, name, target code, name, count) of the public measures: one query for
+    both of the concession listing's country filters."""
+    measures = SanctionsConcession.objects.public().order_by()
+    rows = measures.values_list(
+        "imposed_by__code", "imposed_by__name", "target_country__code", "target_country__name"
+    ).annotate(count=Count("pk"))
+    return cached_figure("measures-by-country-pair", lambda: list(rows))
+
+
+def _summed(rows):
+    totals = defaultdict(int)
+    for code, name, count in rows:
+        if code:
+            totals[(code, name)] += count
+    return [(code, name, count) for (code, name), count in totals.items()]
+
+
+def sanctioning_states():
+    return _summed((a, b, n) for a, b, _c, _d, n in _measures_by_country_pair())
+
+
+def target_countries():
+    return _summed((c, d, n) for _a, _b, c, d, n in _measures_by_country_pair())
+
+
+def entity_countries():
+    return _counted_by(SanctionedEntity.objects.public(), "country")
+
 
 class ReleaseEventFilter(django_filters.FilterSet):
-    country = CountryCodeFilter(field_name="releasing_country", label=_("Releasing country"))
+    country = CountryCodeFilter(
+        field_name="releasing_country",
+        label=_("Releasing country"),
+        offered=releasing_countries,
+    )
     nationality = CountryCodeFilter(
         method="filter_nationality",
         label=_("Nationality of the freed"),
         help_text=_("Documented by name or reported among the freed."),
+        offered=freed_nationalities,
     )
-    imposed_by = CountryCodeFilter(method="filter_imposed_by", label=_("Sanctions eased by"))
+    imposed_by = CountryCodeFilter(
+        method="filter_imposed_by",
+        label=_("Sanctions eased by"),
+        offered=countries_easing_sanctions_for_releases,
+    )
     participant = django_filters.CharFilter(
         method="filter_participant",
         label=_("Participant"),
@@ -92,8 +173,12 @@ class ReleaseEventFilter(django_filters.FilterSet):
 
 
 class SanctionsConcessionFilter(django_filters.FilterSet):
-    imposed_by = CountryCodeFilter(field_name="imposed_by", label=_("Sanctioning state"))
-    target_country = CountryCodeFilter(field_name="target_country", label=_("Target country"))
+    imposed_by = CountryCodeFilter(
+        field_name="imposed_by", label=_("Sanctioning state"), offered=sanctioning_states
+    )
+    target_country = CountryCodeFilter(
+        field_name="target_country", label=_("Target country"), offered=target_countries
+    )
     kind = django_filters.ChoiceFilter(
         choices=ConcessionKind.choices, label=_("Kind"), empty_label=_("Any kind")
     )
@@ -123,7 +208,7 @@ class SanctionsConcessionFilter(django_filters.FilterSet):
 
 
 class SanctionedEntityFilter(django_filters.FilterSet):
-    country = CountryCodeFilter(field_name="country", label=_("Country"))
+    country = CountryCodeFilter(field_name="country", label=_("Country"), offered=entity_countries)
     kind = django_filters.ChoiceFilter(
         choices=EntityKind.choices, label=_("Kind"), empty_label=_("Any kind")
     )

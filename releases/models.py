@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
@@ -91,7 +93,10 @@ class ReleaseEvent(Publishable):
         max_length=200,
         unique=True,
         blank=True,
-        help_text=_("The web address: /releases/<slug>/. Leave blank to make one from the title."),
+        help_text=_(
+            "The web address: /releases/slug/, e.g. /releases/belarus-release-2025-12-13/. "
+            "Leave blank to make one from the title."
+        ),
         error_messages={
             "unique": _("Another release already uses this slug. Choose a different one."),
         },
@@ -126,6 +131,13 @@ class ReleaseEvent(Publishable):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(
         Source, blank=True, related_name="release_events", verbose_name=_("sources")
+    )
+    published_at = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the release first became public: the feeds list releases by it."),
     )
 
     objects = ReleaseEventQuerySet.as_manager()
@@ -184,6 +196,15 @@ class ReleaseEvent(Publishable):
             )
         if self.date:
             clean_partial_date(self, "date", "date_precision")
+
+
+@receiver(pre_save, sender=ReleaseEvent)
+def stamp_first_publication(sender, instance, raw=False, **kwargs):
+    """Every write path (the admin, set_visibility, the importer) saves through here: a release
+    that becomes public for the first time is stamped, and keeps that time if restricted and
+    published again. A fixture loaded as it is (raw) keeps the time it carries."""
+    if not raw and instance.visibility == Visibility.PUBLIC and instance.published_at is None:
+        instance.published_at = timezone.now()
 
 
 class ReleaseCircumstances(models.TextChoices):
@@ -717,7 +738,10 @@ class SanctionedEntity(Publishable):
         max_length=200,
         unique=True,
         blank=True,
-        help_text=_("The web address: /entities/<slug>/. Leave blank to make one from the name."),
+        help_text=_(
+            "The web address: /entities/slug/, e.g. /entities/belaruskali/. "
+            "Leave blank to make one from the name."
+        ),
         error_messages={"unique": _("Another entity already uses this slug.")},
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EntityKind)

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Q, Value, When
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -355,12 +356,71 @@ class PublishableInlineMixin(VersionedInlineMixin):
         return readonly
 
 
+# Names people type for a country that its ISO name does not contain.
+COUNTRY_ALIASES = {
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "usa": "US",
+    "america": "US",
+    "united states of america": "US",
+    "russia": "RU",
+    "iran": "IR",
+    "syria": "SY",
+    "south korea": "KR",
+    "north korea": "KP",
+    "vietnam": "VN",
+    "laos": "LA",
+    "moldova": "MD",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "taiwan": "TW",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "holland": "NL",
+    "turkey": "TR",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "vatican": "VA",
+    "palestine": "PS",
+    "eu": "EU",
+    "europe": "EU",
+}
+
+
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     ordering = ["name"]
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Countries matching the term, best first: the exact code ("LT"), the exact name or a
+        common name ("UK", "Britain", "USA"), names starting with the term, then names
+        containing it. Codes match only in full: "LT" is Lithuania, not Gibraltar."""
+        term = " ".join(search_term.split())
+        if not term:
+            return queryset, False
+        folded = term.casefold()
+        alias = COUNTRY_ALIASES.get(folded)
+        exact_code = Q(code=term.upper()) if len(term) == 2 else Q(pk__in=[])
+        exact_name = Q(name__iexact=term) | (Q(code=alias) if alias else Q(pk__in=[]))
+        matches = queryset.filter(exact_code | exact_name | Q(name__icontains=term))
+        ranked = matches.annotate(
+            rank=Case(
+                When(exact_code, then=Value(0)),
+                When(exact_name, then=Value(1)),
+                When(name__istartswith=term, then=Value(2)),
+                default=Value(3),
+            )
+        )
+        return ranked.order_by("rank", "name"), False
 
 
 @admin.register(Source)

@@ -1,8 +1,11 @@
 """Filter building blocks shared by the public listings."""
 
+from collections import defaultdict
+
 import django_filters
 from django import forms
 from django.forms.utils import flatatt, pretty_name
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -25,20 +28,33 @@ class CountrySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         field = self.choices.field
-        language = get_language()
-        choices = cached_figure(
-            f"country-choices:{language}",
-            lambda: sorted(
-                (
-                    (code, country_name(code, name))
-                    for code, name in field.queryset.values_list(field.to_field_name, "name")
+        if field.offered is None:
+            choices = cached_figure(
+                f"country-choices:{get_language()}",
+                lambda: sorted(
+                    (
+                        (code, country_name(code, name))
+                        for code, name in field.queryset.values_list(field.to_field_name, "name")
+                    ),
+                    key=lambda choice: name_order(choice[1]),
                 ),
-                key=lambda choice: name_order(choice[1]),
-            ),
-        )
+            )
+        else:
+            choices = offered_choices(field.offered)
+        selected = {code.strip().upper() for code in self.format_value(value) if code}
+        offered = {code for code, _label in choices}
+        # A country chosen through the URL that the list does not offer stays selected.
+        if selected - offered:
+            missing = Country.objects.filter(code__in=selected - offered)
+            choices = [
+                *choices,
+                *(
+                    (code, country_name(code, name))
+                    for code, name in missing.values_list("code", "name")
+                ),
+            ]
         if field.empty_label is not None:
             choices = [("", field.empty_label), *choices]
-        selected = set(self.format_value(value))
         options = "\n  ".join(
             f'<option value="{escape(code)}"{" selected" if code in selected else ""}>'
             f"{escape(label)}</option>"
@@ -49,10 +65,45 @@ class CountrySelect(forms.Select):
         return mark_safe(f"<select{flatatt(attrs)}>\n  {options}\n</select>")
 
 
+def offered_choices(offered):
+    """(code, "Belarus (3)") of the countries `offered()` gives as (code, name, count), by
+    name, cached like a figure in the current language."""
+
+    def compute():
+        named = [(code, country_name(code, name), count) for code, name, count in offered() if code]
+        return [
+            (
+                code,
+                _("%(country)s (%(count)s)")
+                % {"country": name, "count": formats.number_format(count, force_grouping=True)},
+            )
+            for code, name, count in sorted(named, key=lambda row: name_order(row[1]))
+        ]
+
+    key = f"country-choices:{offered.__module__}.{offered.__qualname__}:{get_language()}"
+    return cached_figure(key, compute)
+
+
+def distinct_counts(pairs):
+    """[(code, name, number of distinct records)] from ((code, name), record id) pairs."""
+    records = defaultdict(set)
+    for country, record in pairs:
+        records[country].add(record)
+    return [(code, name, len(found)) for (code, name), found in records.items()]
+
+
 class CountryCodeField(forms.ModelChoiceField):
-    """Takes an ISO 3166-1 alpha-2 code in any case and says plainly when it is unknown."""
+    """Takes an ISO 3166-1 alpha-2 code in any case and says plainly when it is unknown.
+
+    `offered`: a function giving [(code, name, count)] of the countries the list offers, those
+    with public records for this filter; any country's code is still accepted in the URL.
+    """
 
     widget = CountrySelect
+
+    def __init__(self, *args, offered=None, **kwargs):
+        self.offered = offered
+        super().__init__(*args, **kwargs)
 
     default_error_messages = {
         "invalid_choice": _(
@@ -74,6 +125,7 @@ class CountryCodeFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Country.objects.order_by("name"))
+        # `offered` (see CountryCodeField) goes to the field with the other extra arguments.
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("empty_label", _("Any country"))
         super().__init__(*args, **kwargs)

@@ -64,7 +64,7 @@ from tracker.models import Visibility
 IMPORTABLE_APPS = ("tracker", "prisoners", "releases")
 # Fields the site sets itself, or that follow from others: never read from a file (a file may
 # carry them, as downloads do) and never reported as changes.
-SITE_FIELDS = {"created_at", "updated_at", "search_key", "version"}
+SITE_FIELDS = {"created_at", "updated_at", "search_key", "sort_name", "version", "published_at"}
 BATCH_SIZE = 1000
 # Each possible duplicate is a name search; past this many new people the preview says so.
 MAX_DUPLICATE_CHECKS = 1000

@@ -190,12 +190,15 @@ def set_visibility(records, visibility, *, user, seen_versions):
         if record.visibility == visibility:
             continue
         record.visibility = visibility
+        fields = ["visibility", "updated_at"]
+        if any(field.name == "published_at" for field in record._meta.fields):
+            fields.append("published_at")  # stamped on first publication (pre_save)
         try:
             save_record(
                 record,
                 user=user,
                 seen_version=seen_versions.get(record.pk, record.version),
-                update_fields=["visibility", "updated_at"],
+                update_fields=fields,
             )
         except ValidationError as error:
             refused[record] = " ".join(error.messages)

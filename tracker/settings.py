@@ -20,6 +20,10 @@ DJANGO_IMPORT_DIR     private folder where an uploaded fixture waits between pre
                       confirmation (default var/imports; created mode 0700, files 0600)
 DJANGO_IMPORT_MAX_MB  largest fixture an import accepts, admin or command (default 200)
 DJANGO_IMPORT_MAX_RECORDS  most records in one imported fixture (default 500000)
+DJANGO_CORRECTIONS_CONTACT  where the public asks for a correction, shown on /about/: an
+                      e-mail address or a web address (default: none shown)
+DJANGO_DATASET_DIR    folder of the whole-dataset files /data/ serves (default
+                      var/cache/dataset/<database>)
 """
 
 import datetime
@@ -247,6 +251,9 @@ else:
         }
         for alias, folder in [("default", "figures"), ("generation", "generation")]
     }
+# The whole public dataset (/data/, tracker.dataset), written once per change, served as files.
+DATASET_DIR = Path(os.environ.get("DJANGO_DATASET_DIR", CACHE_DIR / "dataset" / CACHE_KEY_PREFIX))
+CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "").strip()
 # Rendered public pages are kept in that cache too (tracker.views.CachedPageMixin).
 PUBLIC_PAGE_CACHE = True
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from tracker import dataset, pages
 from tracker.admin_views import ImportFixtureView
 
 admin.site.site_header = _("Release tracker: data entry")
@@ -22,6 +23,10 @@ urlpatterns = i18n_patterns(
     path("entities/", include("releases.urls.entities")),
     path("countries/", include("releases.urls.countries")),
     path("prisoners/", include("prisoners.urls")),
+    path("about/", pages.AboutView.as_view(), name="about"),
+    path("data/", pages.DatasetView.as_view(), name="data"),
+    path(f"data/{dataset.FIXTURE_NAME}", pages.dataset_file, {"kind": "json"}, name="data-json"),
+    path(f"data/{dataset.ZIP_NAME}", pages.dataset_file, {"kind": "zip"}, name="data-zip"),
     path(
         "admin/import/",
         admin.site.admin_view(ImportFixtureView.as_view()),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from tracker.dataset import LICENCE_LINK
 from tracker.downloads import (
     CHUNK_SIZE,
     DOWNLOAD_FORMATS,
@@ -156,6 +157,11 @@ class DownloadMixin:
         return self.get_fixture_roots()
 
     def download(self, fmt):
+        response = self.download_response(fmt)
+        response["Link"] = LICENCE_LINK  # the data's licence, outside the file itself
+        return response
+
+    def download_response(self, fmt):
         extension = "ftm.json" if fmt == "ftm" else fmt
         filename = download_filename(self.get_download_stem(), self.request.GET, extension)
         if fmt == "json":

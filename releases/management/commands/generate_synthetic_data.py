@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from prisoners.models import Prisoner, PrisonerCount, PrisonerStatus
+from prisoners.models import Prisoner, PrisonerCount, PrisonerStatus, sort_key
 from prisoners.search import search_key
 from releases.models import (
     ConcessionFigure,
@@ -678,8 +678,12 @@ class SyntheticData:
                 nationalities.append(rng.choice(second_nationalities))
             name, native, other_names = person_name(rng, culture)
             other_names = "\n".join(other_names)
+            # Synthetic names are "Given Surname", Chinese ones "Surname Given".
+            surname = name.split()[0 if culture == "chinese" else -1]
             person = Prisoner(
                 name=name,
+                surname=surname,
+                sort_name=sort_key(name, surname),
                 name_native=native,
                 other_names=other_names,
                 slug=slugs(name),
