@@ -8,6 +8,7 @@ resolve (a 404) links each language's home page instead.
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
@@ -27,7 +28,10 @@ def _url_in(request, code):
         url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     # The query the page read: a public page drops the parameters it does not know
     # (tracker.views.CachedPageMixin), and its links in other languages leave them out too.
-    query = request.GET.urlencode()
+    try:
+        query = request.GET.urlencode()
+    except SuspiciousOperation:  # a query too large to read: its 400 page links without it
+        query = ""
     return f"{url}?{query}" if query else url
 
 
