@@ -44,8 +44,10 @@ class CountrySelect(forms.Select):
         selected = {code.strip().upper() for code in self.format_value(value) if code}
         offered = {code for code, _label in choices}
         # A country chosen through the URL that the list does not offer stays selected.
-        if selected - offered:
-            missing = Country.objects.filter(code__in=selected - offered)
+        # Only what could be a code is looked up: the value may be anything a visitor typed.
+        unoffered = {code for code in selected - offered if code.isascii() and code.isalpha()}
+        if unoffered:
+            missing = Country.objects.filter(code__in=unoffered)
             choices = [
                 *choices,
                 *(
