@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
 from prisoners.models import Prisoner
@@ -240,3 +241,73 @@ def test_catalogues_are_complete_and_compiled(language, tmp_path):
     statistics = checked.stderr.strip()
     assert re.fullmatch(r"\d+ translated messages\.", statistics), statistics
     assert po.with_suffix(".mo").read_bytes() == compiled.read_bytes(), "run compilemessages"
+
+
+# The header of each catalogue says how it is made; the test makes it the same way.
+MAKEMESSAGES_IGNORE = [".venv", "node_modules", "bench", "tests", "docs"]
+
+
+def catalogue_msgids(po):
+    """The (msgctxt, msgid, msgid_plural) of every live entry of a .po file, the header left out."""
+    entries, entry, field = set(), {}, None
+
+    def close():
+        if entry.get("msgid"):
+            entries.add((entry.get("msgctxt"), entry["msgid"], entry.get("msgid_plural")))
+
+    for line in Path(po).read_text(encoding="utf-8").splitlines():
+        keyword = re.match(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$', line)
+        if keyword:
+            if keyword.group(1) in ("msgctxt", "msgid") and field and field.startswith("msgstr"):
+                close()
+                entry = {}
+            field = keyword.group(1)
+            entry[field] = keyword.group(2)
+        elif line.startswith('"') and field:
+            entry[field] += line[1:-1]
+        elif not line.startswith("#"):  # a blank line ends an entry (#~ obsolete: comments)
+            if field and field.startswith("msgstr"):
+                close()
+            entry, field = {}, None
+    if field and field.startswith("msgstr"):
+        close()
+    return entries
+
+
+def test_catalogues_hold_every_string_of_the_source(tmp_path, settings, monkeypatch):
+    """makemessages, run as the catalogues' header says, finds no string the catalogues lack.
+
+    makemessages writes beside the first "locale" folder it walks past, whatever LOCALE_PATHS says,
+    so it runs in a mirror of the project (symlinks to all but its locale folder) and writes a
+    fresh catalogue into the mirror's own, empty, locale folder.
+    """
+    base = Path(settings.BASE_DIR)
+    committed_files = {path: path.read_bytes() for path in (base / "locale").rglob("django.po")}
+    mirror = tmp_path / "project"
+    mirror.mkdir()
+    for entry in base.iterdir():
+        if entry.name != "locale":
+            (mirror / entry.name).symlink_to(entry)
+    fresh_locale = mirror / "locale"
+    settings.LOCALE_PATHS = [fresh_locale]
+    monkeypatch.chdir(mirror)
+    call_command(
+        "makemessages",
+        locale=["ru"],
+        no_location=True,
+        symlinks=True,
+        ignore_patterns=MAKEMESSAGES_IGNORE,
+        verbosity=0,
+    )
+    fresh = catalogue_msgids(fresh_locale / "ru" / "LC_MESSAGES" / "django.po")
+    assert len(fresh) > 100  # the run found the project's strings
+    # The committed catalogues are read, never rewritten.
+    assert {path: path.read_bytes() for path in (base / "locale").rglob("django.po")} == (
+        committed_files
+    )
+    for language in ("be", "ru"):
+        committed = catalogue_msgids(base / "locale" / language / "LC_MESSAGES" / "django.po")
+        missing = sorted(fresh - committed, key=str)
+        unused = sorted(committed - fresh, key=str)
+        assert not missing, f"{language}: not in the catalogue (run makemessages): {missing}"
+        assert not unused, f"{language}: in the catalogue but not in the source: {unused}"
