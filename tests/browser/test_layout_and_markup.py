@@ -39,6 +39,9 @@ PUBLIC_PAGES = [
     "/releases/never-existed/",  # the 404 page
 ]
 
+# English at the site's own addresses, Belarusian and Russian under their prefixes.
+LANGUAGE_PREFIXES = ["", "/be", "/ru"]
+
 # For each table on the page: is it wider than the box it scrolls in, and which cells show less
 # than their content (text cut off at the cell's edge)?
 TABLE_FIT = """
@@ -96,21 +99,26 @@ def nu_errors(documents):
 
 
 def test_no_public_page_has_a_markup_error(new_page, seed):
-    """The server's HTML of every public page, as the browser received it, at both widths."""
+    """The server's HTML of every public page, as the browser received it, at both widths and
+    in each language of the site."""
     documents = {}
     for viewport in (DESKTOP, PHONE):
         page = new_page(viewport=viewport)
-        for url in PUBLIC_PAGES:
-            response = page.goto(url)
-            documents[f"{url} at {viewport['width']} px"] = response.text()
+        for prefix in LANGUAGE_PREFIXES:
+            for url in PUBLIC_PAGES:
+                response = page.goto(prefix + url)
+                documents[f"{prefix}{url} at {viewport['width']} px"] = response.text()
     errors = nu_errors(documents)
     assert not errors, json.dumps(errors, indent=2, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("prefix", LANGUAGE_PREFIXES, ids=["en", "be", "ru"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
-def test_tables_fit_with_no_column_out_of_view_and_no_number_clipped(new_page, seed, viewport):
+def test_tables_fit_with_no_column_out_of_view_and_no_number_clipped(
+    new_page, seed, viewport, prefix
+):
     page = new_page(viewport=viewport)
-    for url in PUBLIC_PAGES[:-2]:
+    for url in [prefix + url for url in PUBLIC_PAGES[:-2]]:
         page.goto(url)
         for details in page.locator("main details").all():
             details.evaluate("element => { element.open = true; }")

@@ -22,23 +22,26 @@ PAGES = {
 }
 
 
+@pytest.mark.parametrize("prefix", ["", "/be", "/ru"], ids=["en", "be", "ru"])
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_serious_accessibility_violation(new_page, seed, name):
-    """axe-core (WCAG 2.1 AA rules and best practices) at desktop and phone widths.
+def test_page_has_no_serious_accessibility_violation(new_page, seed, name, prefix):
+    """axe-core (WCAG 2.1 AA rules and best practices) at desktop and phone widths, in each
+    language of the site.
 
     Each run leaves its violations in test-artifacts/axe/ and a full-page screenshot in
     test-artifacts/screenshots/.
     """
+    label = f"{name}{prefix.replace('/', '-')}"
     for viewport in (DESKTOP, PHONE):
         # axe is injected as an inline script, which the Content-Security-Policy would refuse.
         page = new_page(viewport=viewport, bypass_csp=True)
-        response = page.goto(PAGES[name])
+        response = page.goto(prefix + PAGES[name])
         assert response.status == 200
-        screenshot(page, name)
+        screenshot(page, label)
         violations = run_axe(page)
-        save_axe_report(name, viewport["width"], violations)
+        save_axe_report(label, viewport["width"], violations)
         blocking = [v for v in violations if v["impact"] in {"serious", "critical"}]
-        assert not blocking, f"{name} at {viewport['width']} px: {blocking}"
+        assert not blocking, f"{label} at {viewport['width']} px: {blocking}"
 
 
 def test_charts_are_drawn_without_javascript(new_page, seed):
