@@ -12,6 +12,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,10 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
+# {field: {choice value: its (lazy) label}}: Publishable._get_FIELD_display().
+_CHOICE_LABELS = {}
+
+
 class Versioned(models.Model):
     """A record edited by several people at once: `version` counts the writes to it.
 
@@ -100,6 +106,18 @@ class Publishable(Versioned):
                 name="%(app_label)s_%(class)s_visibility_valid",
             )
         ]
+
+    def _get_FIELD_display(self, field):
+        """`get_kind_display()` and the like, as Django's, translating only the label shown.
+        Django's hashes every (lazy) label of the field's choices at each call, which
+        translates them all: for a listing's rows, thousands of translations."""
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = {
+                make_hashable(value): label for value, label in field.flatchoices
+            }
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
     @property
     def is_public(self):
