@@ -90,10 +90,14 @@ class HomeView(CachedPageMixin, TemplateView):
         # Distinct people: a person freed in two releases, or named in two, counts once.
         documented = Release.objects.public().documented().values("prisoner")
         figures["documented"] = documented.distinct().count()
+        # The disputed claims first (few), each asked whether its person is documented (an
+        # index): "not in" the documented would read every documented release into a hash.
         figures["disputed"] = (
             Release.objects.public()
             .filter(status=ReleaseStatus.DISPUTED)
-            .exclude(prisoner__in=documented)
+            .exclude(
+                Exists(Release.objects.public().documented().filter(prisoner=OuterRef("prisoner")))
+            )
             .values("prisoner")
             .distinct()
             .count()
