@@ -2,15 +2,21 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import Prisoner, PrisonerStatus
 from tracker import dates
 from tracker.figures import cached_figure
-from tracker.filters import CountryCodeFilter, TotalOrderingFilter, date_filter, search_filter
-from tracker.models import Visibility
+from tracker.filters import (
+    CountryCodeFilter,
+    LeanSelect,
+    TotalOrderingFilter,
+    date_filter,
+    search_filter,
+)
+from tracker.models import Country, Visibility
 
 # Detention dates are partial (tracker.dates): "June 2020" is stored as 1 June 2020.
 PARTIAL_DATE_HELP = _(
@@ -39,34 +45,42 @@ def detention_filter(lookup_expr, label):
     return date
 
 
+def hidden_people():
+    """The people who are not public: few, found from the visibility index."""
+    hidden = [value for value in Visibility.values if value != Visibility.PUBLIC]
+    return Prisoner.objects.filter(visibility__in=hidden)
+
+
 def nationalities_of_people():
     """(code, name, number of public people of that nationality): the nationality filter's
-    choices (tracker.filters)."""
-    people = Prisoner.objects.public().order_by()
-    by_country = people.values_list("nationalities__code", "nationalities__name")
-    return by_country.annotate(count=Count("pk"))
+    choices (tracker.filters). Counted from the nationalities alone, less the few people who
+    are not public, then named: a join of every person to their countries took 100 ms at
+    100,000 people."""
+    links = Prisoner.nationalities.through.objects.exclude(prisoner__in=hidden_people())
+    counts = dict(links.order_by().values_list("country").annotate(count=Count("*")))
+    countries = Country.objects.filter(pk__in=counts).values_list("pk", "code", "name")
+    return [(code, name, counts[pk]) for pk, code, name in countries]
 
 
 def releases_with_people():
     """(slug, "Title (13 December 2025)") of the public releases that name public people
-    freed, newest first: the "freed in" filter's choices, cached like a figure. Read through
-    the people, since this app imports nothing from `releases`."""
+    freed, newest first: the "freed in" filter's choices, cached like a figure. Each public
+    release is asked whether it names one (an index), where reading every person freed took
+    100 ms at 100,000 people. The models come through the people's relations, since this app
+    imports nothing from `releases`."""
+    release_model = Prisoner._meta.get_field("releases").related_model
+    event_model = release_model._meta.get_field("event").related_model
 
     def compute():
+        freed = release_model.objects.filter(
+            event=OuterRef("pk"),
+            visibility=Visibility.PUBLIC,
+            prisoner__visibility=Visibility.PUBLIC,
+        )
         rows = (
-            Prisoner.objects.public()
-            .filter(
-                releases__visibility=Visibility.PUBLIC,
-                releases__event__visibility=Visibility.PUBLIC,
-            )
-            .order_by("-releases__event__date", "-releases__event__pk")
-            .values_list(
-                "releases__event__slug",
-                "releases__event__title",
-                "releases__event__date",
-                "releases__event__date_precision",
-            )
-            .distinct()
+            event_model.objects.filter(Exists(freed), visibility=Visibility.PUBLIC)
+            .order_by("-date", "-pk")
+            .values_list("slug", "title", "date", "date_precision")
         )
         return [
             (slug, f"{title} ({dates.display(date, precision)})")
@@ -85,6 +99,7 @@ class PrisonerFilter(django_filters.FilterSet):
         label=_("Freed in"),
         choices=releases_with_people,
         empty_label=_("Any release"),
+        widget=LeanSelect,
         error_messages={
             "invalid_choice": _(
                 "No public release with people named as freed has this address. Choose one "

@@ -419,6 +419,13 @@ class Release(Publishable):
                 condition=models.Q(visibility=Visibility.PUBLIC, status__in=DOCUMENTED_STATUSES),
                 name="releases_documented_idx",
             ),
+            # The public disputed claims, few among many releases: the home page's count of
+            # the disputed starts from them.
+            models.Index(
+                fields=["prisoner"],
+                condition=models.Q(visibility=Visibility.PUBLIC, status=ReleaseStatus.DISPUTED),
+                name="releases_disputed_idx",
+            ),
         ]
 
     def __str__(self):

@@ -181,3 +181,17 @@ def test_the_known_parameters_are_those_the_widgets_read():
     assert view.known_query().urlencode() == (
         "date_before=2025-01-01&page=2&q=two&status=a&status=b"
     )
+
+
+def test_the_file_cache_stays_near_its_size(tmp_path):
+    """Production's cache in files (tracker.cache.FileCache) lists its folder every hundredth
+    write, not at every one, and still removes files once it holds more than MAX_ENTRIES."""
+    from tracker.cache import CULL_EVERY, FileCache
+
+    most = 4 * CULL_EVERY
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": most}})
+    for number in range(10 * CULL_EVERY):
+        cache.set(f"page {number}", "<html>", 60)
+    files = list(tmp_path.glob("*.djcache"))
+    assert most / 2 <= len(files) <= most + CULL_EVERY
+    assert cache.get(f"page {10 * CULL_EVERY - 1}") == "<html>", "the latest write is kept"

@@ -292,9 +292,7 @@ def settings_with(**env):
 def test_cache_url_sends_both_caches_to_redis_under_the_database_prefix():
     status, files = settings_with(CACHE_URL="")
     assert status == 0
-    assert {cache["BACKEND"] for cache in files.values()} == {
-        "django.core.cache.backends.filebased.FileBasedCache"
-    }
+    assert {cache["BACKEND"] for cache in files.values()} == {"tracker.cache.FileCache"}
     status, caches = settings_with(CACHE_URL="redis://127.0.0.1:6379/2")
     assert status == 0 and caches.keys() == {"default", "generation"}
     for cache in caches.values():

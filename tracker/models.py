@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,10 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
+# {field: {choice value: its (lazy) label}}: Publishable._get_FIELD_display().
+_CHOICE_LABELS = {}
+
+
 class Versioned(models.Model):
     """A record edited by several people at once: `version` counts the writes to it.
 
@@ -100,6 +106,18 @@ class Publishable(Versioned):
                 name="%(app_label)s_%(class)s_visibility_valid",
             )
         ]
+
+    def _get_FIELD_display(self, field):
+        """`get_kind_display()` and the like, as Django's, translating only the label shown.
+        Django's hashes every (lazy) label of the field's choices at each call, which
+        translates them all: for a listing's rows, thousands of translations."""
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = {
+                make_hashable(value): label for value, label in field.flatchoices
+            }
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
     @property
     def is_public(self):
@@ -167,6 +185,13 @@ def name_order(name):
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _country_url(code, language, script_prefix, urlconf):
+    """A country page's URL, reversed once for each language (and prefix and URLconf): rows
+    link countries by the hundred, and each reverse() costs tens of microseconds."""
+    return reverse("countries:detail", kwargs={"code": code})
+
+
 class CountryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -200,7 +225,7 @@ class Country(models.Model):
         return self.local_name
 
     def get_absolute_url(self):
-        return reverse("countries:detail", kwargs={"code": self.code})
+        return _country_url(self.code, get_language(), get_script_prefix(), get_urlconf())
 
     @property
     def local_name(self):

@@ -210,7 +210,7 @@ IMPORT_PENDING_HOURS = 24
 # are prefixed by the database, so that pointing DATABASE_URL at another database never shows the
 # first one's figures. The generation of figures, written at every change, has a cache alias of
 # its own: with files, one small file, where the figures' folder holds up to MAX_ENTRIES files
-# that Django lists at every write; with Redis, a key in the same database.
+# (tracker.cache lists them every hundredth write); with Redis, a key in the same database.
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
 CACHE_URL = os.environ.get("CACHE_URL", "")
 
@@ -244,7 +244,7 @@ if CACHE_URL:
 else:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "tracker.cache.FileCache",
             "LOCATION": str(CACHE_DIR / folder),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"MAX_ENTRIES": 2000},
