@@ -6,7 +6,7 @@ a row cost more than the rest of the row.
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -19,4 +19,4 @@ def country_links(countries):
         '<a href="{}">{}</a>',
         ((country.get_absolute_url(), country.local_name) for country in countries),
     )
-    return links or format_html("—")
+    return links or "—"
