@@ -1,0 +1,54 @@
+"""Release events, the people freed in each, what sources report about them, and the sanctions
+measures that followed them: one module a subject, every model importable from here."""
+
+from releases.models.events import (
+    DOCUMENTED_STATUSES,
+    Release,
+    ReleaseCircumstances,
+    ReleaseEvent,
+    ReleaseEventQuerySet,
+    ReleaseQuerySet,
+    ReleaseSource,
+    ReleaseStatus,
+    Stance,
+)
+from releases.models.evidence import (
+    EventFactQuerySet,
+    Participant,
+    ParticipantRole,
+    ReportedNationality,
+    RouteLeg,
+)
+from releases.models.ledger import (
+    ConcessionFigure,
+    ConcessionKind,
+    ConcessionLink,
+    EntityKind,
+    LinkBasis,
+    SanctionedEntity,
+    SanctionsConcession,
+)
+
+__all__ = [
+    "DOCUMENTED_STATUSES",
+    "ConcessionFigure",
+    "ConcessionKind",
+    "ConcessionLink",
+    "EntityKind",
+    "EventFactQuerySet",
+    "LinkBasis",
+    "Participant",
+    "ParticipantRole",
+    "Release",
+    "ReleaseCircumstances",
+    "ReleaseEvent",
+    "ReleaseEventQuerySet",
+    "ReleaseQuerySet",
+    "ReleaseSource",
+    "ReleaseStatus",
+    "ReportedNationality",
+    "RouteLeg",
+    "SanctionedEntity",
+    "SanctionsConcession",
+    "Stance",
+]
