@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-import tracker.imports
+import tracker.imports.read
+import tracker.imports.write
 from prisoners.models import Prisoner
 from releases.models import Release, ReleaseEvent
 from tracker.imports import ImportFailed, read_fixture
@@ -18,7 +19,7 @@ SEED_TEXT = (settings.BASE_DIR / "fixtures" / "december_2025.json").read_text("u
 @pytest.fixture(params=[7, 64, 4096, 2**20], ids=lambda size: f"read-{size}")
 def read_size(request, monkeypatch):
     """Windows of a few bytes put every kind of token across a window's edge."""
-    monkeypatch.setattr(tracker.imports, "READ_SIZE", request.param)
+    monkeypatch.setattr(tracker.imports.read, "READ_SIZE", request.param)
     return request.param
 
 
@@ -97,8 +98,8 @@ def test_a_byte_order_mark_is_read_past(read_size):
 
 @pytest.mark.django_db
 def test_the_command_imports_a_file_read_in_small_windows(monkeypatch, tmp_path):
-    monkeypatch.setattr(tracker.imports, "READ_SIZE", 100)
-    monkeypatch.setattr(tracker.imports, "BATCH_SIZE", 3)  # many batches in the second pass
+    monkeypatch.setattr(tracker.imports.read, "READ_SIZE", 100)
+    monkeypatch.setattr(tracker.imports.write, "BATCH_SIZE", 3)  # many batches in the second pass
     path = tmp_path / "seed.json"
     path.write_text(SEED_TEXT, "utf-8")
     call_command("import_fixture", str(path), verbosity=0)

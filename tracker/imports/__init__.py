@@ -1,0 +1,150 @@
+"""Importing a JSON fixture (the format the site downloads) all-or-nothing, with a preview.
+
+Unlike `loaddata`, every record is validated as the admin would validate it, the audit history
+records who imported it, and any problem is reported in plain words naming the record; nothing
+is changed unless the whole file is good.
+
+Records refer to one another by natural key, so a record must come after the records it refers
+to, or they must already be in the database: `dumpdata` and the site's downloads write them in
+that order. Like `tracker.downloads`, this module works from model metadata and imports no app.
+
+It runs in two passes, so that a file of 100,000 people takes a few queries per model rather
+than a dozen per record (as `loaddata` does):
+1. Read: each record in turn is checked, its references resolved through a dictionary of the
+   natural keys seen so far (the database is asked once per key it holds), validated in Python
+   (`full_clean`, without the checks that need the database) and compared with the stored
+   record. This is where nearly every problem is found, and it is the preview.
+2. Write: the records are read again (pass 1 keeps only each record's key, so that memory
+   does not grow with the file) and, a batch of about BATCH_SIZE at a time, model by model,
+   parents first, new records are inserted and changed ones updated in bulk, with their
+   many-to-many links and their history (one entry each, by the importing user). The
+   database enforces uniqueness and the other constraints; if it refuses a batch, its
+   records are written one at a time to find the first one refused, and Django's validation
+   says why in the usual words.
+`pre_save` receivers run as for `save()` (they keep derived fields current); `post_save` and
+`m2m_changed` do not: the history is written here, and cached figures are refreshed once.
+
+An import never publishes, restricts or reverts without the editor saying so:
+- a stored record keeps its visibility whatever the file says (every download says "public"),
+  unless `apply_visibility`; new records are restricted unless `restrict_new` is off;
+- a stored record changed here after the file's own `updated_at` for it is a conflict: it is
+  kept as it is here unless the editor takes the file's version of it;
+- the preview's fingerprint (what it read of each stored record, and the keys it would create)
+  is checked again on confirmation, so that a confirmation applies exactly what was previewed.
+Fields the site sets (`SITE_FIELDS`) are never taken from a file. A model with a `version`
+field (a lost-update counter) gets version 1 for a new record and the stored version + 1 for
+an updated one; the import itself never compares it.
+"""
+
+from collections import defaultdict
+
+from django.apps import apps
+from django.db import transaction
+
+from tracker.figures import invalidate
+from tracker.imports.match import ReadPass
+from tracker.imports.read import FORMAT_UPGRADES, check_size, read_fixture, upgraded
+from tracker.imports.report import ImportFailed, ImportReport, PreviewOutdated, check_fingerprint
+from tracker.imports.write import WritePass
+
+__all__ = [
+    "FORMAT_UPGRADES",
+    "ImportFailed",
+    "ImportReport",
+    "PreviewOutdated",
+    "check_size",
+    "import_fixture",
+    "importable_models",
+    "read_fixture",
+]
+
+IMPORTABLE_APPS = ("tracker", "prisoners", "releases")
+
+
+def importable_models():
+    return {
+        model._meta.label_lower: model
+        for app_label in IMPORTABLE_APPS
+        for model in apps.get_app_config(app_label).get_models()
+        if hasattr(model, "natural_key")
+    }
+
+
+class _Import(ReadPass, WritePass):
+    def __init__(
+        self,
+        *,
+        user,
+        restrict_new,
+        apply_visibility=False,
+        take_file_version=(),
+        overwrite_newer=False,
+        check_duplicates=False,
+    ):
+        self.models = importable_models()
+        self.user, self.restrict_new = user, restrict_new
+        self.apply_visibility, self.overwrite_newer = apply_visibility, overwrite_newer
+        self.take_file_version = set(take_file_version)
+        self.check_duplicates = check_duplicates
+        self.report = ImportReport()
+        # Pass 1 keeps, per record, only its key and where it is in the file; pass 2 reads the
+        # file again and writes it in batches, so memory does not grow with its records.
+        self.writing = False
+        self.keys = defaultdict(dict)  # model -> {natural key: _Reference}
+        self.seen = defaultdict(dict)  # pass 1: model -> {natural key: where it is in the file}
+        self.pending = defaultdict(dict)  # pass 2: model -> {natural key: _Pending}, a batch
+        self.stored = {}  # model -> whether its table held records before the import
+        # New records that may duplicate stored ones: (key, instance) of the first
+        # MAX_DUPLICATE_CHECKS, and how many there are.
+        self.new_people, self.new_people_count = [], 0
+        self.written = defaultdict(list)  # pass 2: model -> primary keys of the records written
+        self.publishing = defaultdict(dict)  # pass 2: model -> {pk: where} of records made public
+
+
+def import_fixture(
+    records,
+    *,
+    user=None,
+    dry_run=False,
+    restrict_new=True,
+    apply_visibility=False,
+    take_file_version=(),
+    overwrite_newer=False,
+    expected_fingerprint=None,
+    check_duplicates=False,
+    progress=None,
+):
+    """Import fixture records in one transaction; with `dry_run`, report and roll back.
+
+    `restrict_new` keeps new records restricted until an editor publishes them;
+    `apply_visibility` gives stored records the file's visibility (otherwise they keep theirs).
+    A stored record changed here after the file's version of it is kept as it is here, unless
+    its tag ("label key") is in `take_file_version`, or `overwrite_newer`.
+    `expected_fingerprint`: the preview's `report.fingerprint`; if the database no longer reads
+    the same, PreviewOutdated is raised and nothing is changed.
+    `check_duplicates` lists the new people who may be stored people under another spelling.
+    `progress(done, total)` is called after each record is read.
+    """
+    job = _Import(
+        user=user,
+        restrict_new=restrict_new,
+        apply_visibility=apply_visibility,
+        take_file_version=take_file_version,
+        overwrite_newer=overwrite_newer,
+        check_duplicates=check_duplicates,
+    )
+    with transaction.atomic():
+        for index, record in enumerate(records, start=1):
+            for current in upgraded(record):
+                job.report.records.append(job.read(index, current))
+            if progress:
+                progress(index, len(records))
+        if expected_fingerprint is not None:
+            check_fingerprint(expected_fingerprint, job.report.fingerprint)
+        job.find_possible_duplicates()
+        job.write(records)
+        if dry_run:
+            transaction.set_rollback(True)
+    if not dry_run:
+        invalidate()
+    return job.report

@@ -1,0 +1,142 @@
+"""What an import found and will do, record by record; the errors it stops with."""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; the message says where and why, in plain words."""
+
+
+class PreviewOutdated(ImportFailed):
+    """The database changed between the preview and the confirmation."""
+
+
+@dataclass
+class Conflict:
+    """A stored record changed here after the file's version of it: (field, here, in the file)."""
+
+    tag: str  # "label key": how the editor chooses the file's version of this record
+    fields: list
+    taken: bool  # True: the file's version is written; False: the record stays as it is here
+
+
+@dataclass(slots=True)  # one per record of the file: kept small
+class ImportedRecord:
+    label: str
+    key: str
+    action: str  # "created", "changed", "unchanged" or "kept" (a conflict, kept as it is here)
+    changed_fields: list = field(default_factory=list)
+    conflict: Conflict = None
+    kept_visibility: tuple = None  # (here, in the file) when the file's visibility is not applied
+
+    @property
+    def tag(self):
+        return f"{self.label} {self.key}"
+
+
+@dataclass
+class ImportReport:
+    records: list = field(default_factory=list)
+    # {"label key": what the preview read of it}: compared again when the import is confirmed
+    fingerprint: dict = field(default_factory=dict)
+    # [(new person's key, name, [possible duplicates])]
+    possible_duplicates: list = field(default_factory=list)
+    unchecked_duplicates: int = 0
+
+    @property
+    def conflicts(self):
+        return [record for record in self.records if record.conflict]
+
+    @property
+    def kept_visibility(self):
+        return [record for record in self.records if record.kept_visibility]
+
+    def count(self, action):
+        return sum(1 for record in self.records if record.action == action)
+
+    @property
+    def by_model(self):
+        """{model label: Counter of actions}, for the preview's summary table."""
+        summary = {}
+        for record in self.records:
+            summary.setdefault(record.label, Counter())[record.action] += 1
+        return summary
+
+
+def _describe(index, record):
+    label = record.get("model", "?") if isinstance(record, dict) else "?"
+    fields = record.get("fields", {}) if isinstance(record, dict) else {}
+    name = next(
+        (
+            str(fields[key])
+            for key in ("slug", "code", "title", "target", "name")
+            if isinstance(fields, dict) and fields.get(key)
+        ),
+        "",
+    )
+    described = f"{str(label)[:100]}{f' “{name[:100]}”' if name else ''}"
+    return _("Record %(number)s (%(record)s)") % {"number": index, "record": described}
+
+
+def _format_key(value):
+    if not isinstance(value, list | tuple):
+        return str(value)
+    return " / ".join(str(_("undated")) if part is None else str(part) for part in value)
+
+
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+def _shown(model_field, value):
+    """A compared value as the preview shows it: related records by name, not by id."""
+    if value is None or value == "" or value == set():
+        return "(empty)"
+    if model_field.is_relation:
+        ids = value if isinstance(value, set) else {value}
+        related = model_field.related_model._default_manager.filter(pk__in=ids)
+        return ", ".join(sorted(str(record) for record in related))
+    return str(value)
+
+
+def _fingerprint_value(instance, snapshot):
+    """What the preview read of a stored record: when it last changed, or all its values."""
+    updated_at = getattr(instance, "updated_at", None)
+    if updated_at is not None:
+        return updated_at.isoformat()
+    values = sorted(
+        (name, sorted(value) if isinstance(value, set) else value)
+        for name, value in snapshot.items()
+    )
+    return hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+def _problems(error):
+    """A ValidationError in plain words: "field: message; other message"."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(
+        f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+        for name, messages in error.message_dict.items()
+    )
+
+
+def check_fingerprint(expected, found):
+    """PreviewOutdated naming the records that read differently from the preview."""
+    changed = [
+        tag for tag in sorted(expected.keys() | found.keys()) if expected.get(tag) != found.get(tag)
+    ]
+    if changed:
+        names = ", ".join(f"“{tag}”" for tag in changed[:5])
+        more = _(" and %(count)s more") % {"count": len(changed) - 5} if len(changed) > 5 else ""
+        raise PreviewOutdated(
+            _(
+                "%(records)s changed since the preview; preview again to see what the import "
+                "would do now."
+            )
+            % {"records": f"{names}{more}"}
+        )
