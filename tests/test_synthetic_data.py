@@ -6,8 +6,8 @@ from django.db.models import Count
 
 from prisoners import search
 from prisoners.models import Prisoner, PrisonerCount
-from releases.management.commands.generate_synthetic_data import MAX_DOCUMENTED
 from releases.models import Release, ReleaseEvent, SanctionsConcession
+from releases.synthetic import MAX_DOCUMENTED
 from tracker.models import Source, Visibility
 
 pytestmark = pytest.mark.django_db
