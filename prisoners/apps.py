@@ -1,16 +1,21 @@
-from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from tracker.records import RecordsAppConfig
 
-class PrisonersConfig(AppConfig):
+
+class PrisonersConfig(RecordsAppConfig):
+    default = True  # the app\'s config, though RecordsAppConfig is imported here too
     name = "prisoners"
     verbose_name = _("Prisoners")
 
     def ready(self):
-        from prisoners import legacy  # noqa: F401  (teaches the importer earlier formats)
-
         post_migrate.connect(restore_search_index, sender=self)
+
+    def record_kinds(self):
+        from prisoners.records import KINDS
+
+        return KINDS
 
 
 def restore_search_index(using, **kwargs):

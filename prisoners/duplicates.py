@@ -19,3 +19,14 @@ def possible_duplicates(name, name_native="", other_names="", exclude_pk=None):
             if person.pk != exclude_pk:
                 matches.setdefault(person.pk, person)
     return list(matches.values())[:MAX_POSSIBLE_DUPLICATES]
+
+
+def possible_duplicates_of(prisoner):
+    """The people already recorded under one of the spellings of `prisoner` (not yet saved,
+    or saved: it is not its own duplicate)."""
+    return possible_duplicates(
+        prisoner.name,
+        prisoner.name_native,
+        "\n".join(filter(None, [prisoner.name_be, prisoner.name_ru, prisoner.other_names])),
+        prisoner.pk,
+    )

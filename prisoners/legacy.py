@@ -1,10 +1,9 @@
-"""Downloads of earlier versions of the tracker, in today's format (tracker.imports).
+"""Downloads of earlier versions of the tracker, in today's format, for the importer
+(tracker.imports); records.py declares which upgrade applies to which model.
 
 Before counts named who counted (migration 0006), a count had a free-text `note`; the migration
 made it `counted_by`, and so does an import of such a download.
 """
-
-from tracker.imports import FORMAT_UPGRADES
 
 
 def upgrade_count(fields):
@@ -12,6 +11,3 @@ def upgrade_count(fields):
         return None
     fields["counted_by"] = fields.pop("note")
     return [{"model": "prisoners.prisonercount", "fields": fields}]
-
-
-FORMAT_UPGRADES["prisoners.prisonercount"] = upgrade_count

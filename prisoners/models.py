@@ -200,9 +200,6 @@ class Prisoner(Publishable):
         m2m_fields=[nationalities, sources], excluded_fields=["search_key", "sort_name"]
     )
 
-    # A download of a person carries their public releases (tracker.downloads).
-    fixture_children = ("releases",)
-
     class Meta(Publishable.Meta):
         ordering = ["sort_name", "id"]
         verbose_name = _("prisoner")
@@ -282,18 +279,6 @@ class Prisoner(Publishable):
     def build_search_key(self):
         return search.search_key(
             self.name, self.name_native, self.name_be, self.name_ru, self.other_names
-        )
-
-    def possible_duplicates(self):
-        """People already recorded under a similar name. tracker.imports, which imports no app,
-        finds this hook on the model to list possible duplicates in an import's preview."""
-        from prisoners.duplicates import possible_duplicates  # which imports this module
-
-        return possible_duplicates(
-            self.name,
-            self.name_native,
-            "\n".join(filter(None, [self.name_be, self.name_ru, self.other_names])),
-            self.pk,
         )
 
 

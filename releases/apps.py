@@ -1,14 +1,14 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tracker.records import RecordsAppConfig
 
-class ReleasesConfig(AppConfig):
+
+class ReleasesConfig(RecordsAppConfig):
+    default = True  # the app\'s config, though RecordsAppConfig is imported here too
     name = "releases"
     verbose_name = _("Releases and concessions")
 
-    def ready(self):
-        from releases import (  # noqa: F401
-            ftm,  # registers the FollowTheMoney converters (tracker.ftm)
-            legacy,  # teaches the importer the earlier download formats
-            services,  # connects the rules to bulk writers
-        )
+    def record_kinds(self):
+        from releases.records import KINDS
+
+        return KINDS

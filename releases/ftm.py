@@ -1,4 +1,5 @@
-"""The tracker's public records as FollowTheMoney entities (tracker.ftm registers these).
+"""Release events and the sanctions ledger as FollowTheMoney entities (releases.records declares
+the converters; people and countries are converted by their own apps).
 
 - a source is an Article; every entity cites its sources as `proof`;
 - a person freed is a Person (nationalities as `nationality`); a release is an Event with the
@@ -14,20 +15,25 @@
 
 from django.db.models import Prefetch
 
-from prisoners.models import Prisoner
+from prisoners.ftm import person, person_id
 from releases.models import (
     DOCUMENTED_STATUSES,
     ConcessionLink,
     EntityKind,
     Release,
-    ReleaseEvent,
     SanctionedEntity,
-    SanctionsConcession,
 )
-from tracker.ftm import entity_id, make_entity, partial_date, register
-from tracker.models import Country
-
-CHUNK_SIZE = 2000
+from tracker.ftm import (
+    CHUNK_SIZE,
+    articles,
+    country_code,
+    entity_id,
+    make_entity,
+    partial_date,
+    proof,
+    territory,
+    territory_id,
+)
 
 ENTITY_SCHEMAS = {
     EntityKind.COMPANY: "Company",
@@ -39,66 +45,6 @@ ENTITY_SCHEMAS = {
 }
 
 
-def _code(country):
-    return country.code.lower() if country is not None else None
-
-
-def _source_id(source):
-    return entity_id("source", source.slug)
-
-
-def _articles(sources):
-    for source in sources:
-        yield make_entity(
-            "Article",
-            _source_id(source),
-            title=source.title,
-            name=source.title,
-            author=source.author,
-            publisher=source.publisher,
-            publishedAt=partial_date(source.published_on, source.published_on_precision),
-            sourceUrl=source.url,
-            summary=source.quote,
-        )
-
-
-def _proof(sources):
-    return [_source_id(source) for source in sources]
-
-
-def person_id(prisoner):
-    return entity_id("person", prisoner.slug)
-
-
-def _person(prisoner, exporter):
-    sources = list(prisoner.sources.all())
-    yield from _articles(sources)
-    aliases = [
-        prisoner.name_native,
-        prisoner.name_be,
-        prisoner.name_ru,
-        *prisoner.other_names.splitlines(),
-    ]
-    yield make_entity(
-        "Person",
-        person_id(prisoner),
-        name=prisoner.name,
-        alias=list(dict.fromkeys(alias.strip() for alias in aliases if alias and alias.strip())),
-        nationality=[_code(country) for country in prisoner.nationalities.all()],
-        summary=prisoner.description,
-        sourceUrl=exporter.absolute_uri(prisoner.get_absolute_url()),
-        proof=_proof(sources),
-    )
-
-
-@register(Prisoner)
-def prisoners(queryset, exporter):
-    queryset = queryset.prefetch_related(None).prefetch_related("nationalities", "sources")
-    for prisoner in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield from _person(prisoner, exporter)
-
-
-@register(ReleaseEvent)
 def events(queryset, exporter):
     documented = (
         Release.objects.public()
@@ -112,20 +58,20 @@ def events(queryset, exporter):
     )
     for event in queryset.iterator(chunk_size=CHUNK_SIZE):
         sources = list(event.sources.all())
-        yield from _articles(sources)
+        yield from articles(sources)
         for release in event.freed:
-            yield from _person(release.prisoner, exporter)
+            yield from person(release.prisoner, exporter)
         yield make_entity(
             "Event",
             entity_id("release", event.slug),
             name=event.title,
             date=partial_date(event.date, event.date_precision),
-            country=[_code(event.releasing_country)]
-            + [_code(country) for country in event.counterparts.all()],
+            country=[country_code(event.releasing_country)]
+            + [country_code(country) for country in event.counterparts.all()],
             summary=event.summary,
             involved=[person_id(release.prisoner) for release in event.freed],
             sourceUrl=exporter.absolute_uri(event.get_absolute_url()),
-            proof=_proof(sources),
+            proof=proof(sources),
         )
 
 
@@ -135,15 +81,15 @@ def sanctioned_entity_id(entity):
 
 def _sanctioned_entity(entity, exporter):
     sources = list(entity.sources.all())
-    yield from _articles(sources)
-    proof = _proof(sources)
+    yield from articles(sources)
+    cited = proof(sources)
     schema = ENTITY_SCHEMAS.get(entity.kind, "LegalEntity")
     properties = {
         "name": entity.name,
-        "country": _code(entity.country),
+        "country": country_code(entity.country),
         "notes": entity.description,
         "sourceUrl": exporter.absolute_uri(entity.get_absolute_url()),
-        "proof": proof,
+        "proof": cited,
     }
     if schema == "Person":
         properties["nationality"] = properties.pop("country")
@@ -154,12 +100,12 @@ def _sanctioned_entity(entity, exporter):
             entity_id("designation", entity.slug),
             entity=sanctioned_entity_id(entity),
             authority=entity.designated_by.name if entity.designated_by else None,
-            country=_code(entity.designated_by),
+            country=country_code(entity.designated_by),
             program=entity.programme,
             authorityId=[part.strip() for part in entity.list_identifiers.split(";")],
             startDate=partial_date(entity.designated_on, entity.designated_on_precision),
             status="Designated",
-            proof=proof,
+            proof=cited,
         )
 
 
@@ -167,28 +113,11 @@ def _entities_queryset():
     return SanctionedEntity.objects.public().select_related("country", "designated_by")
 
 
-@register(SanctionedEntity)
 def sanctioned_entities(queryset, exporter):
     queryset = queryset.prefetch_related(None).select_related("country", "designated_by")
     queryset = queryset.prefetch_related("sources")
     for entity in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield from _sanctioned_entity(entity, exporter)
-
-
-def territory_id(country):
-    return entity_id("territory", country.code)
-
-
-def _territory(country):
-    return make_entity(
-        "Territory", territory_id(country), name=country.name, country=_code(country)
-    )
-
-
-@register(Country)
-def countries(queryset, exporter):
-    for country in queryset.order_by("name", "pk").iterator(chunk_size=CHUNK_SIZE):
-        yield _territory(country)
 
 
 def _yes_no(label, value):
@@ -206,7 +135,6 @@ def _reason(links):
     ]
 
 
-@register(SanctionsConcession)
 def concessions(queryset, exporter):
     # The page's own prefetches (its public entities and links) are replaced by these.
     queryset = queryset.prefetch_related(None).select_related("imposed_by", "target_country")
@@ -226,14 +154,14 @@ def concessions(queryset, exporter):
         links = list(concession.links.all())
         for link in links:
             sources += [source for source in link.sources.all() if source not in sources]
-        yield from _articles(sources)
+        yield from articles(sources)
         covered = list(concession.entities.all())
         targets = []
         for entity in covered:
             yield from _sanctioned_entity(entity, exporter)
             targets.append(sanctioned_entity_id(entity))
         if not targets and concession.target_country is not None:
-            yield _territory(concession.target_country)
+            yield territory(concession.target_country)
             targets.append(territory_id(concession.target_country))
         elif not targets:
             target = entity_id("target", concession.slug)
@@ -254,7 +182,7 @@ def concessions(queryset, exporter):
                 entity=target,
                 authority=concession.authority or concession.imposed_by.name,
                 authorityId=concession.identifier,
-                country=_code(concession.imposed_by),
+                country=country_code(concession.imposed_by),
                 program=concession.programme,
                 provisions=provisions,
                 status=concession.get_kind_display(),
@@ -268,5 +196,5 @@ def concessions(queryset, exporter):
                     concession.url,
                     exporter.absolute_uri(concession.get_absolute_url()),
                 ],
-                proof=_proof(sources),
+                proof=proof(sources),
             )

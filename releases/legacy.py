@@ -1,4 +1,5 @@
-"""Downloads of earlier versions of the tracker, in today's format (tracker.imports).
+"""Downloads of earlier versions of the tracker, in today's format, for the importer
+(tracker.imports); records.py declares which upgrade applies to which model.
 
 A colleague's copy that has not been upgraded still writes them; each becomes what the
 migrations make of the same data in a database:
@@ -17,7 +18,6 @@ from anyascii import anyascii
 from django.utils.text import slugify
 
 from releases.models import ParticipantRole, ReleaseStatus, Stance
-from tracker.imports import FORMAT_UPGRADES
 
 CARRIED_OVER = (
     "Carried over from an earlier version's nationality list; check which source reports it."
@@ -145,8 +145,3 @@ def upgrade_concession(fields):
             }
         )
     return records
-
-
-FORMAT_UPGRADES["releases.releaseevent"] = upgrade_event
-FORMAT_UPGRADES["releases.sanctionsconcession"] = upgrade_concession
-FORMAT_UPGRADES["releases.release"] = upgrade_release

@@ -7,7 +7,6 @@ restore) and the importer call these; a rule is written once, here.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -59,15 +58,10 @@ def _batches(pks):
     return (pks[start : start + BATCH_SIZE] for start in range(0, len(pks), BATCH_SIZE))
 
 
-@receiver(services.records_written, sender=ReleaseEvent)
-def check_written_events(sender, pks, **kwargs):
-    check_stored_events(pks)
-
-
-@receiver(services.records_written, sender=Release)
-def check_events_of_written_releases(sender, pks, **kwargs):
+def check_events_of_releases(release_ids):
+    """`check_stored_events` for the events of these people freed."""
     events = set()
-    for batch in _batches(pks):
+    for batch in _batches(release_ids):
         events.update(Release.objects.filter(pk__in=batch).values_list("event", flat=True))
     check_stored_events(events)
 

@@ -1,10 +1,24 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tracker.records import RecordsAppConfig
 
-class TrackerConfig(AppConfig):
+
+class TrackerConfig(RecordsAppConfig):
+    default = True  # the app\'s config, though RecordsAppConfig is imported here too
     name = "tracker"
     verbose_name = _("Reference data")
 
     def ready(self):
         from tracker import figures  # noqa: F401  (connects the receivers that refresh figures)
+
+    def record_kinds(self):
+        from tracker.ftm import countries
+        from tracker.models import Country, Source
+        from tracker.records import RecordKind
+
+        # Every copy holds every country (a migration fills the table), and a source cited
+        # only by restricted records is not public: both come with what refers to them.
+        return [
+            RecordKind(Country, ftm=countries, in_dataset=False),
+            RecordKind(Source, in_dataset=False),
+        ]

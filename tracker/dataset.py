@@ -26,8 +26,9 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from tracker.downloads import csv_response, fixture_response
-from tracker.figures import TRACKER_APPS, cached_figure, figure_key
+from tracker.figures import cached_figure, figure_key
 from tracker.models import Visibility
+from tracker.records import record_kinds
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -38,42 +39,17 @@ FIXTURE_NAME = "release-tracker-dataset.json"
 ZIP_NAME = "release-tracker-dataset.zip"
 META_NAME = "meta.json"
 
-# Reference records that come along with the records referring to them: every country is in
-# every copy already (a migration fills the table), and a source cited only by restricted
-# records is not public.
-REFERENCED_ONLY = frozenset({"tracker.country", "tracker.source"})
-
 
 def _models():
-    for label in sorted(TRACKER_APPS):
-        for model in apps.get_app_config(label).get_models():
-            if hasattr(model, "natural_key"):
-                yield model
-
-
-def _parts():
-    """Models exported only as parts of another record (the sources a release cites)."""
-    return {
-        model._meta.get_field(name).related_model
-        for model in _models()
-        for name in getattr(model, "fixture_parts", ())
-    }
+    return [kind.model for kind in record_kinds()]
 
 
 def dataset_models():
     """The models whose public records are the roots of the dataset: every record the public
     may see, whether or not anything refers to it (a political-prisoner count, a person in no
-    release). Records of other models come with the records that refer to them."""
-    parts = _parts()
-    roots = []
-    for model in _models():
-        if model._meta.label_lower in REFERENCED_ONLY or model in parts:
-            continue
-        has_visibility = any(field.name == "visibility" for field in model._meta.fields)
-        if has_visibility and not hasattr(model._default_manager, "public"):
-            continue  # cannot tell its public records apart: left to what refers to it
-        roots.append(model)
-    return roots
+    release). Records of other kinds (sources, countries, the parts of records) come with the
+    records that refer to them."""
+    return [kind.model for kind in record_kinds() if kind.in_dataset and not kind.part_of]
 
 
 def _roots():

@@ -1,7 +1,8 @@
 """Downloads of public records: a loadable JSON fixture, a spreadsheet-safe CSV, their filenames.
 
-The fixture machinery works from model metadata alone (natural keys, foreign keys, many-to-many
-fields, `fixture_children`, `public()`), so this module imports no app of the project.
+The fixture machinery works from model metadata (natural keys, foreign keys, many-to-many
+fields, `public()`) and the record kinds the apps declare (tracker.records: which records come
+with which), so this module imports no app of the project.
 """
 
 import csv
@@ -20,6 +21,8 @@ from django.db.models import CharField, DateTimeField, F, Func, OrderBy, Q
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.http import content_disposition_header
+
+from tracker.records import children_of, parts_of
 
 DOWNLOAD_FORMATS = ("json", "csv", "ftm")
 
@@ -103,20 +106,12 @@ class _FixturePlan:
         # Children only of what was asked for: a person's release brings its event, but not
         # the event's other releases. Parts (the sources a release cites, with their stance)
         # come with their record wherever it is exported.
-        names = [*getattr(model, "fixture_parts", ())]
-        if root:
-            names += getattr(model, "fixture_children", ())
-        for name in names:
-            relation = model._meta.get_field(name)
-            children = relation.related_model._default_manager.filter(
-                **{f"{relation.field.name}__in": queryset.values("pk")}
+        related = [*parts_of(model), *(children_of(model) if root else [])]
+        for related_model, field_name in related:
+            children = related_model._default_manager.filter(
+                **{f"{field_name}__in": queryset.values("pk")}
             )
-            self.add(
-                relation.related_model,
-                children.values("pk"),
-                parent_field=relation.field.name,
-                depth=depth + 1,
-            )
+            self.add(related_model, children.values("pk"), parent_field=field_name, depth=depth + 1)
 
     def add_chain(self, model, field, owners):
         """The records `owners` link to through `field`, a link of `model` to itself (the

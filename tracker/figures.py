@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from tracker.records import record_apps
+
 FIGURES_TIMEOUT = 60
 GENERATION_KEY = "tracker:figures:generation"
-TRACKER_APPS = frozenset({"tracker", "prisoners", "releases"})
 
 
 def _new_generation():
@@ -66,5 +67,5 @@ def cached_count(queryset):
 @receiver(post_delete)
 @receiver(m2m_changed)
 def invalidate_on_change(sender, **kwargs):
-    if sender._meta.app_label in TRACKER_APPS:
+    if sender._meta.app_label in record_apps():
         invalidate()

@@ -5,9 +5,11 @@ The entities are written here as plain JSON (`{"id", "schema", "properties": {na
 without the `followthemoney` library: it pulls in ICU and a few dozen other packages the site does
 not need. The tests check every line against the library's own schema (requirements-dev.txt).
 
-Like tracker.downloads this module imports no app: apps register a converter per model
-(`register`), a function of (public queryset, Exporter) that yields entities; the exporter keeps
-each entity once per file and lets converters refer to records by the same ids.
+Like tracker.downloads this module imports no app: each app declares a converter per model
+(`RecordKind.ftm`, tracker.records), a function of (public queryset, Exporter) that yields
+entities; the exporter keeps each entity once per file and lets converters refer to records by
+the same ids. The converters of tracker's own records (sources as articles, countries as
+territories) are here.
 """
 
 import hashlib
@@ -19,20 +21,14 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 
 from tracker import dates
+from tracker.records import kind_of
 
-CONVERTERS = {}
 ID_PREFIX = "rt"  # "release tracker": ids of this site's entities
 _UNSAFE_ID = re.compile(r"[^a-z0-9-]+")
 
 
-def register(model):
-    """Decorator: the function converting public records of `model` to FtM entities."""
-
-    def decorator(function):
-        CONVERTERS[model] = function
-        return function
-
-    return decorator
+# Records read from the database at a time.
+CHUNK_SIZE = 2000
 
 
 def entity_id(kind, *key):
@@ -77,7 +73,8 @@ class Exporter:
 
     def entities(self, roots):
         for queryset in roots:
-            converter = CONVERTERS.get(queryset.model)
+            kind = kind_of(queryset.model)
+            converter = kind.ftm if kind else None
             if converter is None:
                 continue
             for entity in converter(queryset, self):
@@ -85,6 +82,51 @@ class Exporter:
                     continue
                 self.seen.add(entity["id"])
                 yield entity
+
+
+def country_code(country):
+    """A country as FtM codes it ("by"), or None."""
+    return country.code.lower() if country is not None else None
+
+
+def source_id(source):
+    return entity_id("source", source.slug)
+
+
+def articles(sources):
+    """The sources as FtM Articles, which other entities cite as their `proof`."""
+    for source in sources:
+        yield make_entity(
+            "Article",
+            source_id(source),
+            title=source.title,
+            name=source.title,
+            author=source.author,
+            publisher=source.publisher,
+            publishedAt=partial_date(source.published_on, source.published_on_precision),
+            sourceUrl=source.url,
+            summary=source.quote,
+        )
+
+
+def proof(sources):
+    return [source_id(source) for source in sources]
+
+
+def territory_id(country):
+    return entity_id("territory", country.code)
+
+
+def territory(country):
+    return make_entity(
+        "Territory", territory_id(country), name=country.name, country=country_code(country)
+    )
+
+
+def countries(queryset, exporter):
+    """Countries (the country list) as Territories."""
+    for country in queryset.order_by("name", "pk").iterator(chunk_size=CHUNK_SIZE):
+        yield territory(country)
 
 
 def ftm_response(roots, filename, *, absolute_uri=None):

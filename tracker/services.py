@@ -12,17 +12,12 @@ Two rules live here:
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.dispatch import Signal
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.models import Visibility
-
-# Sent by writers that save many records at once without save() (the importer), inside their
-# transaction, with sender=model and pks=[the records written]. A receiver that keeps a rule
-# across records (releases.services: documented <= reported) raises ValidationError to refuse.
-records_written = Signal()
+from tracker.records import kind_of
 
 BATCH_SIZE = 1000
 
@@ -205,6 +200,15 @@ def set_visibility(records, visibility, *, user, seen_versions):
         else:
             done.append(record)
     return done, refused
+
+
+def check_stored(model, pks):
+    """The rules across records that the app of `model` declares (RecordKind.check_stored),
+    over the records `pks` as stored: for writers of many records at once (the importer),
+    inside their transaction. Raises ValidationError to refuse."""
+    kind = kind_of(model)
+    if kind is not None and kind.check_stored is not None and pks:
+        kind.check_stored(pks)
 
 
 def refused_message(refused):

@@ -141,16 +141,6 @@ class ReleaseEvent(Publishable):
     objects = ReleaseEventQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[counterparts, sources])
 
-    # A download of an event carries its public people freed, the measures linked to it and
-    # the facts reported about it (tracker.downloads).
-    fixture_children = (
-        "releases",
-        "concession_links",
-        "nationality_reports",
-        "route_legs",
-        "participants",
-    )
-
     class Meta(Publishable.Meta):
         ordering = ["-date", "-id"]
         get_latest_by = "date"
@@ -384,9 +374,6 @@ class Release(Publishable):
 
     objects = ReleaseQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
-
-    # Whenever a person freed is downloaded, the sources it cites come with it.
-    fixture_parts = ("source_links",)
 
     class Meta(Publishable.Meta):
         ordering = ["event", "prisoner__name"]

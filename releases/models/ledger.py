@@ -330,9 +330,6 @@ class SanctionsConcession(Publishable):
     objects = SanctionsConcessionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources, entities, supersedes])
 
-    # A download of a measure carries its public links to releases and its figures.
-    fixture_children = ("links", "figures")
-
     class Meta(Publishable.Meta):
         ordering = ["imposed_by__name", "slug"]
         verbose_name = _("sanctions measure")

@@ -38,17 +38,16 @@ an updated one; the import itself never compares it.
 
 from collections import defaultdict
 
-from django.apps import apps
 from django.db import transaction
 
 from tracker.figures import invalidate
 from tracker.imports.match import ReadPass
-from tracker.imports.read import FORMAT_UPGRADES, check_size, read_fixture, upgraded
+from tracker.imports.read import check_size, read_fixture, upgraded
 from tracker.imports.report import ImportFailed, ImportReport, PreviewOutdated, check_fingerprint
 from tracker.imports.write import WritePass
+from tracker.records import record_kinds
 
 __all__ = [
-    "FORMAT_UPGRADES",
     "ImportFailed",
     "ImportReport",
     "PreviewOutdated",
@@ -58,16 +57,10 @@ __all__ = [
     "read_fixture",
 ]
 
-IMPORTABLE_APPS = ("tracker", "prisoners", "releases")
-
 
 def importable_models():
-    return {
-        model._meta.label_lower: model
-        for app_label in IMPORTABLE_APPS
-        for model in apps.get_app_config(app_label).get_models()
-        if hasattr(model, "natural_key")
-    }
+    """{label: model} of the records a fixture may hold: every declared kind."""
+    return {kind.label: kind.model for kind in record_kinds()}
 
 
 class _Import(ReadPass, WritePass):

@@ -20,6 +20,7 @@ from tracker.imports.report import (
     _problems,
     _shown,
 )
+from tracker.records import kind_of
 
 # Fields the site sets itself, or that follow from others: never read from a file (a file may
 # carry them, as downloads do) and never reported as changes.
@@ -286,7 +287,7 @@ class ReadPass:
         """Keep a new person to compare with the people stored before the import (only they
         can be duplicated: self.stored, see stored_record())."""
         duplicable = self.check_duplicates and self.stored[model]
-        if duplicable and hasattr(instance, "possible_duplicates"):
+        if duplicable and kind_of(model).possible_duplicates is not None:
             self.new_people_count += 1
             if len(self.new_people) < MAX_DUPLICATE_CHECKS:
                 self.new_people.append((key, instance))
@@ -412,10 +413,10 @@ class ReadPass:
         return instance, references, links
 
     def find_possible_duplicates(self):
-        """New people who may be people already stored under another spelling (the model's
-        `possible_duplicates()` hook), up to MAX_DUPLICATE_CHECKS of them."""
+        """New people who may be people already stored under another spelling (their kind's
+        `possible_duplicates`), up to MAX_DUPLICATE_CHECKS of them."""
         for key, instance in self.new_people:
-            matches = instance.possible_duplicates()
+            matches = kind_of(type(instance)).possible_duplicates(instance)
             if matches:
                 self.report.possible_duplicates.append((key, str(instance), matches))
         self.report.unchecked_duplicates = self.new_people_count - len(self.new_people)

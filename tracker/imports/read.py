@@ -1,6 +1,7 @@
 """Reading a fixture file: record by record from a stream, in today's format."""
 
 import codecs
+import functools
 import io
 import json
 import os
@@ -14,23 +15,24 @@ from django.utils.translation import ngettext
 from tracker.imports.report import (
     ImportFailed,
 )
-
-# Record formats of earlier versions of the tracker, so that a colleague whose copy has not been
-# upgraded can still send its downloads: {model label: function(fields) -> [records]}. Each app
-# registers its own (in its AppConfig.ready()); the function returns the record in today's
-# format, followed by the records its old fields become, or None if the record is not in an old
-# format.
-FORMAT_UPGRADES = {}
+from tracker.records import record_kinds
 
 
 def upgraded(record):
-    """The record in today's format, and the records its old fields become."""
+    """The record in today's format, and the records its old fields become: a colleague whose
+    copy has not been upgraded can still send its downloads (RecordKind.upgrade)."""
     label = record.get("model") if isinstance(record, dict) else None
     fields = record.get("fields") if isinstance(record, dict) else None
-    upgrade = FORMAT_UPGRADES.get(label.lower()) if isinstance(label, str) else None
+    kind = _kinds_by_label().get(label.lower()) if isinstance(label, str) else None
+    upgrade = kind.upgrade if kind else None
     if upgrade is None or not isinstance(fields, dict):
         return [record]
     return upgrade(dict(fields)) or [record]
+
+
+@functools.cache
+def _kinds_by_label():
+    return {kind.label: kind for kind in record_kinds()}
 
 
 def check_size(size):

@@ -42,7 +42,7 @@ class WritePass:
             self.check_published(model, publishing)
         for model, pks in self.written.items():
             try:
-                services.records_written.send(sender=model, pks=pks)
+                services.check_stored(model, pks)
             except ValidationError as error:
                 raise ImportFailed(" ".join(error.messages)) from None
 
