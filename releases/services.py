@@ -5,7 +5,6 @@ restore) and the importer call these; a rule is written once, here.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +19,7 @@ from releases.models import (
 )
 from tracker import services
 from tracker.models import Visibility
+from tracker.write_path import service
 
 
 def check_documented_within_reported(*, reported_count, documented):
@@ -137,19 +137,19 @@ def describe_hidden(hidden):
     )
 
 
+@service
 def publish_hidden(event, *, user):
     """Publish, with `event`, every record `hidden_with(event)` lists; all or nothing."""
-    with transaction.atomic():
-        for record, problems in hidden_with(event):
-            if problems:
-                raise ValidationError(
-                    _("“%(record)s” cannot be published: %(problems)s."),
-                    params={"record": record, "problems": "; ".join(map(str, problems))},
-                )
-            record.visibility = Visibility.PUBLIC
-            services.save_record(
-                record,
-                user=user,
-                seen_version=record.version,
-                update_fields=["visibility", "updated_at"],
+    for record, problems in hidden_with(event):
+        if problems:
+            raise ValidationError(
+                _("“%(record)s” cannot be published: %(problems)s."),
+                params={"record": record, "problems": "; ".join(map(str, problems))},
             )
+        record.visibility = Visibility.PUBLIC
+        services.save_record(
+            record,
+            user=user,
+            seen_version=record.version,
+            update_fields=["visibility", "updated_at"],
+        )

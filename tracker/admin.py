@@ -115,8 +115,18 @@ def with_seen_version(fieldsets):
     return [*others, (name, {**options, "fields": [*options["fields"], "seen_version"]})]
 
 
+def form_links(form):
+    """{many-to-many field name: the records chosen} of a validated model form."""
+    return {
+        field.name: form.cleaned_data[field.name]
+        for field in form.instance._meta.many_to_many
+        if field.name in form.fields and field.name in form.cleaned_data
+    }
+
+
 def save_from_form(request, record, form):
-    """Save a record a VersionedModelForm validated, as the version after the one it showed."""
+    """Save a record a model form validated, with its many-to-many links, through the service;
+    a VersionedModelForm's as the version after the one it showed."""
     if getattr(form, "restoring_deleted", False):
         record._state.adding = True
     services.save_record(
@@ -125,10 +135,40 @@ def save_from_form(request, record, form):
         seen_version=form.cleaned_data.get("seen_version"),
         sources=form.cleaned_data.get("sources") if "sources" in form.fields else None,
         check_sources=not getattr(form, "sources_in_inline", False),
+        links=form_links(form),
     )
+    form.save_m2m = lambda: None  # the service saved the links: nothing is left to save
 
 
-class VersionedAdminMixin:
+class ServicedAdminMixin:
+    """An admin whose every write (form, inline rows, delete, history restore) goes through the
+    services (tracker.services): the forms validate, the services write."""
+
+    def save_model(self, request, obj, form, change):
+        save_from_form(request, obj, form)
+
+    def save_related(self, request, form, formsets, change):
+        """The inline rows, each through the service (the record's own links were saved with
+        it: save_model)."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # validated rows as unsaved records; writes nothing
+        for record in formset.deleted_objects:
+            services.delete_record(record, user=request.user)
+        for row in formset.saved_forms:
+            save_from_form(request, row.instance, row)
+
+    def delete_model(self, request, obj):
+        services.delete_record(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset:
+            services.delete_record(record, user=request.user)
+
+
+class VersionedAdminMixin(ServicedAdminMixin):
     """An admin whose every write (form, inline row, restore) checks and bumps the version."""
 
     form = VersionedModelForm
@@ -147,19 +187,6 @@ class VersionedAdminMixin:
             }
             form = type(form.__name__, (form,), attributes)
         return form
-
-    def save_model(self, request, obj, form, change):
-        save_from_form(request, obj, form)
-
-    def save_formset(self, request, form, formset, change):
-        if not issubclass(formset.form, VersionedModelForm):
-            return super().save_formset(request, form, formset, change)
-        formset.save(commit=False)
-        for record in formset.deleted_objects:
-            record.delete()
-        for row in formset.saved_forms:
-            save_from_form(request, row.instance, row)
-        formset.save_m2m()
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring an old version changes the record: it needs the change permission, and
@@ -394,7 +421,7 @@ COUNTRY_ALIASES = {
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ServicedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     ordering = ["name"]

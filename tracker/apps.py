@@ -9,7 +9,8 @@ class TrackerConfig(RecordsAppConfig):
     verbose_name = _("Reference data")
 
     def ready(self):
-        from tracker import figures  # noqa: F401  (connects the receivers that refresh figures)
+        # The receivers that refresh figures and that refuse writes outside the services.
+        from tracker import figures, write_path  # noqa: F401
 
     def record_kinds(self):
         from tracker.ftm import countries

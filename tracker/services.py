@@ -1,4 +1,6 @@
-"""Writes that every path takes: the admin's forms, inline rows and actions, and history restore.
+"""Writes that every path takes: the admin's forms, inline rows and actions, history restore,
+the importer and the commands. Each is a `@service` (tracker.write_path): nothing else may
+write a record.
 
 The importer writes in bulk (tracker.imports) and keeps the same rules: it writes the next
 `version` of every record it changes, and calls `check_publishable` before it publishes.
@@ -10,7 +12,6 @@ Two rules live here:
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 
 from tracker.models import Visibility
 from tracker.records import kind_of
+from tracker.write_path import service
 
 BATCH_SIZE = 1000
 
@@ -150,28 +152,52 @@ def check_publishable(record, *, sources=None):
         )
 
 
+@service
 def save_record(
-    record, *, user, seen_version=None, update_fields=None, sources=None, check_sources=True
+    record,
+    *,
+    user,
+    seen_version=None,
+    update_fields=None,
+    sources=None,
+    check_sources=True,
+    links=None,
 ):
     """Save `record` as the next version, refusing if it changed since `seen_version`.
 
     For a new record `seen_version` is ignored. A record that becomes public must be
     publishable, with `sources` when a form is about to change them (see
     `publication_problems`); `check_sources=False` where the caller checked the sources it is
-    about to save after the record. The history entry names `user`.
+    about to save after the record. `links`: {many-to-many field name: the related records} to
+    set with it. The history entry names `user`.
     """
-    with transaction.atomic():
-        stored = None
-        if record.pk is not None and not record._state.adding:
+    stored = None
+    versioned = kind_of(type(record)).versioned
+    if record.pk is not None and not record._state.adding:
+        if versioned:
             stored = check_current(record, seen_version)
             record.version = stored.version + 1
             if update_fields is not None:
                 update_fields = {*update_fields, "version"}
-        if check_sources and becomes_public(record, stored):
-            check_publishable(record, sources=sources)
-        record._history_user = user
-        record.save(update_fields=update_fields)
+        else:
+            stored = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if check_sources and becomes_public(record, stored):
+        check_publishable(record, sources=sources)
+    record._history_user = user
+    record.save(update_fields=update_fields)
+    for name, related in (links or {}).items():
+        record._meta.get_field(name).save_form_data(record, related)
     return record
+
+
+@service
+def delete_record(record, *, user, seen_version=None):
+    """Delete `record` (and what cascades from it), refusing if it changed since the deleter saw
+    `seen_version` (None: no check, as a bulk delete of rows listed without versions)."""
+    if seen_version is not None and kind_of(type(record)).versioned:
+        check_current(record, seen_version)
+    record._history_user = user
+    record.delete()
 
 
 def set_visibility(records, visibility, *, user, seen_versions):

@@ -46,6 +46,7 @@ from tracker.imports.read import check_size, read_fixture, upgraded
 from tracker.imports.report import ImportFailed, ImportReport, PreviewOutdated, check_fingerprint
 from tracker.imports.write import WritePass
 from tracker.records import record_kinds
+from tracker.write_path import service
 
 __all__ = [
     "ImportFailed",
@@ -94,6 +95,7 @@ class _Import(ReadPass, WritePass):
         self.publishing = defaultdict(dict)  # pass 2: model -> {pk: where} of records made public
 
 
+@service  # writes in bulk through its own pass 2 (tracker.imports.write)
 def import_fixture(
     records,
     *,
