@@ -4,6 +4,8 @@ The admin (the event form, its inline rows, the standalone "people freed" form, 
 restore) and the importer call these; a rule is written once, here.
 """
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
@@ -153,3 +155,20 @@ def publish_hidden(event, *, user):
             seen_version=record.version,
             update_fields=["visibility", "updated_at"],
         )
+
+
+SYNTHETIC_BATCH_SIZE = 2000
+
+
+@service
+def write_synthetic_data(tables, *, log):
+    """Write a generated data set (releases.synthetic: [(model, rows)], parents first) in one
+    transaction, a table at a time in bulk, and `log(label, rows, seconds)` each.
+
+    For benchmarks and demonstrations, into an empty database: new rows only, with no history
+    entries (nobody edited them) and no rule checks (the generator keeps the rules).
+    """
+    for model, rows in tables:
+        started = time.perf_counter()
+        model._default_manager.bulk_create(rows, batch_size=SYNTHETIC_BATCH_SIZE)
+        log(model._meta.label, len(rows), time.perf_counter() - started)

@@ -91,6 +91,6 @@ def refuse_unserviced_delete(sender, **kwargs):
 
 
 @receiver(m2m_changed)
-def refuse_unserviced_links(sender, action, **kwargs):
+def refuse_unserviced_links(sender, instance, action, **kwargs):
     if action.startswith("pre_"):
-        _refuse_unserviced(sender, "links changed")
+        _refuse_unserviced(type(instance), "links changed")

@@ -3,11 +3,9 @@
 import datetime
 import functools
 import random
-import time
 from collections import defaultdict
 
 from anyascii import anyascii
-from django.db import transaction
 from django.utils.text import slugify
 
 from prisoners.models import Prisoner, PrisonerCount, PrisonerStatus, sort_key
@@ -51,7 +49,6 @@ from tracker.models import Country, Source, Visibility
 FIRST_DAY = datetime.date(1995, 1, 1)
 LAST_DAY = datetime.date(2025, 12, 31)
 COUNTS_FROM = datetime.date(2015, 1, 1)
-BATCH_SIZE = 2000
 MAX_DOCUMENTED = 500
 SYNTHETIC_NOTE = "Synthetic record (generate_synthetic_data --seed {seed})."
 
@@ -386,41 +383,36 @@ class SyntheticData:
                 self.link(PrisonerCount.sources, record, [self.register(code, month.year)])
                 month = (month + datetime.timedelta(days=32)).replace(day=1)
 
-    def save(self, log):
-        """Write every record, parents before children, then the links, in one transaction."""
-
-        def write(model, rows):
-            started = time.perf_counter()
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-            log(model._meta.label, len(rows), time.perf_counter() - started)
-
-        with transaction.atomic():
-            write(Source, self.sources)
-            write(Prisoner, self.people)
-            write(PrisonerCount, self.counts)
-            write(ReleaseEvent, self.events)
-            write(Release, self.releases)
-            write(Participant, self.participants)
-            write(ReportedNationality, self.nationality_reports)
-            write(RouteLeg, self.route_legs)
-            write(SanctionsConcession, self.concessions)
-            # Their measures have primary keys now.
-            for record in (*self.concession_links, *self.concession_figures):
-                record.concession = record.concession
-            write(ConcessionLink, self.concession_links)
-            write(ConcessionFigure, self.concession_figures)
-            for relation, pairs in self.links.items():
-                through, field = relation.through, relation.field
-                write(
-                    through,
-                    [
-                        through(
-                            **{
-                                field.m2m_column_name(): record.pk,
-                                field.m2m_reverse_name(): related.pk,
-                            }
-                        )
-                        for record, related_records in pairs
-                        for related in related_records
-                    ],
-                )
+    def tables(self):
+        """[(model, rows)] to write, parents before children, then the links: a generator, so
+        that each table's rows point at the primary keys its parents got when written
+        (releases.services.write_synthetic_data)."""
+        yield Source, self.sources
+        yield Prisoner, self.people
+        yield PrisonerCount, self.counts
+        yield ReleaseEvent, self.events
+        yield Release, self.releases
+        yield Participant, self.participants
+        yield ReportedNationality, self.nationality_reports
+        yield RouteLeg, self.route_legs
+        yield SanctionsConcession, self.concessions
+        # Their measures have primary keys now.
+        for record in (*self.concession_links, *self.concession_figures):
+            record.concession = record.concession
+        yield ConcessionLink, self.concession_links
+        yield ConcessionFigure, self.concession_figures
+        for relation, pairs in self.links.items():
+            through, field = relation.through, relation.field
+            yield (
+                through,
+                [
+                    through(
+                        **{
+                            field.m2m_column_name(): record.pk,
+                            field.m2m_reverse_name(): related.pk,
+                        }
+                    )
+                    for record, related_records in pairs
+                    for related in related_records
+                ],
+            )

@@ -8,9 +8,11 @@ from django.db import connection
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import ReleaseEvent
+from releases.services import write_synthetic_data
 from releases.synthetic import SyntheticData
 from tracker.figures import invalidate
 from tracker.models import Source
+from tracker.write_path import guarded
 
 
 class Command(BaseCommand):
@@ -48,7 +50,8 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(f"{rows:>9,} {label:<40} {seconds:6.1f} s")
 
-        data.save(log)
+        with guarded():
+            write_synthetic_data(data.tables(), log=log)
         invalidate()  # bulk writes send no signals
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # the planner's statistics, after a bulk load
