@@ -91,7 +91,7 @@ def new_page(browser, live_server):
         page.set_default_timeout(TIMEOUT_MS)
         page.on("console", lambda message: _keep_errors(message, errors, expected))
         page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: errors.append(_failure(request)))
+        page.on("requestfailed", lambda request: _keep_failed_requests(request, errors))
         page.on("response", lambda response: _keep_failed_responses(response, errors, expected))
         page.expect_status = lambda path, status: expected.update({live_server.url + path: status})
         page.goto = _checked(page.goto, live_server.url, expected)
@@ -116,8 +116,11 @@ def _checked(goto, base_url, expected):
     return go
 
 
-def _failure(request):
-    return f"request failed: {request.method} {request.url} ({request.failure})"
+def _keep_failed_requests(request, errors):
+    """Requests that got no answer, except those the page cancelled itself (a search box's
+    request superseded by the next keystroke, a load cut short by leaving the page)."""
+    if request.failure != "net::ERR_ABORTED":
+        errors.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
 
 def _keep_failed_responses(response, errors, expected):
