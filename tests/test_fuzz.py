@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,14 +21,13 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from tests.database_state import (
-    as_loaddata_leaves_it,
     every_row,
     models_of,
+    outcome_of_loaddata,
     records,
     state_of_its_own,
 )
 from tests.public_pages import PAGES, paths
-from tracker.imports.match import SITE_FIELDS
 
 # Every page, feed and file of the registry, with the seed's records.
 PUBLIC_URLS = paths(PAGES)
@@ -180,52 +178,6 @@ def mutated_fixtures(draw):
 LABELS = models_of(IMPORT_SEED)
 
 
-# Any valid value for a field the site sets: the importer never takes it from a file, and
-# `records()` leaves it out of the comparison.
-SITE_VALUES = {"created_at": "2000-01-01T00:00:00Z", "updated_at": "2000-01-01T00:00:00Z"}
-
-
-def as_the_importer_reads_it(records):
-    """The file as the importer reads it, for loaddata: a many-to-many field given as null is
-    left out (its links stay as they are); the fields the site sets are not the file's."""
-    records = copy.deepcopy(records)
-    for record in records:
-        if not (isinstance(record, dict) and record.get("model") in LABELS):
-            continue
-        fields = record.get("fields")
-        if not isinstance(fields, dict):
-            continue
-        model = apps.get_model(record["model"])
-        for field in model._meta.many_to_many:
-            if field.name in fields and fields[field.name] is None:
-                del fields[field.name]
-        for field in model._meta.concrete_fields:
-            if field.name in SITE_FIELDS:
-                fields.pop(field.name, None)
-                if field.name in SITE_VALUES:
-                    fields[field.name] = SITE_VALUES[field.name]
-    return records
-
-
-def saved_as_the_admin_saves():
-    """Each record cleaned and saved as the admin would: clean() reads a blank date as
-    unknown, pre_save fills in derived fields. The importer validates the same way."""
-    for label in LABELS:
-        for record in apps.get_model(label)._base_manager.all():
-            record.clean()
-            record.save()
-
-
-def outcome_of_loaddata(records):
-    """What the file says the records are (loaddata of it into the current state, saved as
-    the admin saves), or the reason that refuses it."""
-    try:
-        fixture = as_the_importer_reads_it(records)
-        return as_loaddata_leaves_it(fixture, LABELS, then=saved_as_the_admin_saves), None
-    except Exception as error:  # noqa: BLE001 (any refusal: the importer must refuse it too)
-        return None, error
-
-
 def assert_imported_as_the_file_says(expected, refusal):
     event("imported")
     assert refusal is None, f"the import took a file that loaddata refuses: {refusal!r}"
@@ -253,7 +205,7 @@ def test_no_fixture_makes_the_admin_import_fail(records):
     ):
         editor = logged_in_editor()
         before = every_row()
-        expected, refusal = outcome_of_loaddata(records)
+        expected, refusal = outcome_of_loaddata(records, LABELS)
         response = editor.post(
             "/admin/import/",
             {"fixture": SimpleUploadedFile("f.json", json.dumps(records).encode())},
@@ -276,7 +228,7 @@ def test_no_fixture_makes_the_import_command_fail(records):
         path = Path(folder) / "f.json"
         path.write_text(json.dumps(records))
         before = every_row()
-        expected, refusal = outcome_of_loaddata(records)
+        expected, refusal = outcome_of_loaddata(records, LABELS)
         try:
             call_command("import_fixture", str(path), "--publish-new", verbosity=0)
         except CommandError as error:
