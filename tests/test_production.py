@@ -57,7 +57,8 @@ def production_server(database, tmp_path):  # noqa: F811 (the fixture imported a
     manage(env, "loaddata", "december_2025", "--verbosity", "0")
     port = free_port()
     with open(tmp_path / "server.log", "w") as log:
-        server = serve(env, port, log)
+        # Up once it answers at all: a page that fails must fail the test, with its status.
+        server = serve(env, port, log, started=lambda status: True)
         try:
             yield f"http://127.0.0.1:{port}"
         finally:

@@ -149,7 +149,8 @@ class Visitor:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
 
 
-def serve(env, port, log):
+def serve(env, port, log, *, started=lambda status: status == 200):
+    """gunicorn on `port`, once its home page answers with a status that `started` accepts."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "tracker/gunicorn_conf.py", "tracker.wsgi"],
         cwd=settings.BASE_DIR,
@@ -160,7 +161,7 @@ def serve(env, port, log):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            if Visitor(port).get("/")[0] == 200:
+            if started(Visitor(port).get("/")[0]):
                 return server
         except OSError:
             pass
