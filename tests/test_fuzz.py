@@ -111,29 +111,32 @@ raw_queries = st.lists(
 queries = st.one_of(encoded_queries, raw_queries)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def seeded(shared_records):
-    """The seed, loaded once for every example of every page: the examples only read it."""
+    """The seed, loaded once for every example of every page of the class: they only read it.
+    Class-scoped, so that it is gone before the module's other tests run: the imports below
+    start from a database without records."""
     with shared_records():
         call_command("loaddata", "december_2025", verbosity=0)
         yield
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("seeded")
-@pytest.mark.parametrize("url", PUBLIC_URLS)
-@settings(max_examples=20, deadline=None, database=None)
-@given(query=queries)
-@example(query="format=json&country=BY&nationality=XX&page=99999")
-@example(query="format=csv&q=%00&date_after=2025-12-13&date_before=2025-01-01")
-@example(query="page=-1&sort=internal_notes&status=restricted")
-@example(query="&".join(["country=BY"] * 1001))
-def test_no_query_string_makes_a_public_page_fail(url, query):
-    with state_of_its_own():
-        response = Client().get(f"{url}?{query}")
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code < 500
+class TestQueryStrings:
+    @pytest.mark.usefixtures("seeded")
+    @pytest.mark.parametrize("url", PUBLIC_URLS)
+    @settings(max_examples=20, deadline=None, database=None)
+    @given(query=queries)
+    @example(query="format=json&country=BY&nationality=XX&page=99999")
+    @example(query="format=csv&q=%00&date_after=2025-12-13&date_before=2025-01-01")
+    @example(query="page=-1&sort=internal_notes&status=restricted")
+    @example(query="&".join(["country=BY"] * 1001))
+    def test_no_query_string_makes_a_public_page_fail(self, url, query):
+        with state_of_its_own():
+            response = Client().get(f"{url}?{query}")
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code < 500
 
 
 # --- Imports: any file, through the admin or the command, is imported or refused with a message.
@@ -194,8 +197,8 @@ def logged_in_editor():
 
 @pytest.mark.django_db
 @settings(max_examples=60, deadline=None)
-@given(records=mutated_fixtures())
-def test_no_fixture_makes_the_admin_import_fail(records):
+@given(fixture=mutated_fixtures())
+def test_no_fixture_makes_the_admin_import_fail(fixture):
     """Imported exactly as the file says (new records with the file's visibility: "keep new
     records restricted" is left unticked), or refused with nothing changed."""
     with (
@@ -203,12 +206,13 @@ def test_no_fixture_makes_the_admin_import_fail(records):
         tempfile.TemporaryDirectory() as uploads,
         override_settings(IMPORT_DIR=Path(uploads)),
     ):
+        assert not any(records(LABELS).values()), "the example starts without records"
         editor = logged_in_editor()
         before = every_row()
-        expected, refusal = outcome_of_loaddata(records, LABELS)
+        expected, refusal = outcome_of_loaddata(fixture, LABELS)
         response = editor.post(
             "/admin/import/",
-            {"fixture": SimpleUploadedFile("f.json", json.dumps(records).encode())},
+            {"fixture": SimpleUploadedFile("f.json", json.dumps(fixture).encode())},
         )
         assert response.status_code in (200, 400)
         if response.status_code == 400:
@@ -222,13 +226,14 @@ def test_no_fixture_makes_the_admin_import_fail(records):
 
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None)
-@given(records=mutated_fixtures())
-def test_no_fixture_makes_the_import_command_fail(records):
+@given(fixture=mutated_fixtures())
+def test_no_fixture_makes_the_import_command_fail(fixture):
     with state_of_its_own(), tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "f.json"
-        path.write_text(json.dumps(records))
+        path.write_text(json.dumps(fixture))
+        assert not any(records(LABELS).values()), "the example starts without records"
         before = every_row()
-        expected, refusal = outcome_of_loaddata(records, LABELS)
+        expected, refusal = outcome_of_loaddata(fixture, LABELS)
         try:
             call_command("import_fixture", str(path), "--publish-new", verbosity=0)
         except CommandError as error:
