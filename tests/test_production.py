@@ -18,7 +18,7 @@ import pytest
 
 from tests.public_pages import every_response
 from tests.test_security import assert_security_headers
-from tests.test_two_servers import database, free_port, manage, serve  # noqa: F401 (a fixture)
+from tests.test_two_servers import free_port, manage, new_database, serve
 
 # Every address of a static file in a page: stylesheets, scripts, icons, images, share cards.
 STATIC_REFERENCE = re.compile(r'(?:href|src|content)="([^"]*/static/[^"]+)"')
@@ -33,9 +33,15 @@ def fetch(base, path):
         return error.code, error.headers, error.read()
 
 
-@pytest.fixture
-def production_server(database, tmp_path):  # noqa: F811 (the fixture imported above)
-    """gunicorn on a free loopback port, configured as in production: its base URL."""
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    """gunicorn on a free loopback port, configured as in production, with a PostgreSQL
+    database of its own: its base URL. Once for the module's tests, which only read."""
+    with new_database() as database:
+        yield from _serve(database, tmp_path_factory.mktemp("production"))
+
+
+def _serve(database, tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()

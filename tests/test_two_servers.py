@@ -7,6 +7,7 @@ SQLite file) and the Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379/0),
 prefix of their own, removed afterwards. `.ci/run` starts both services.
 """
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -60,7 +61,14 @@ def manage(env, *args):
 
 @pytest.fixture
 def database():
-    """A PostgreSQL database of its own, with the migrations and the seed: its URL."""
+    """A PostgreSQL database of its own: its URL."""
+    with new_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def new_database():
+    """A new PostgreSQL database, dropped afterwards: its URL."""
     server = postgres_server()
     name = f"test_two_servers_{uuid.uuid4().hex[:8]}"
     connect = {
