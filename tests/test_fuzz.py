@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client, override_settings
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
@@ -181,10 +182,13 @@ def mutated_fixtures(draw):
 LABELS = models_of(IMPORT_SEED)
 
 
-def assert_imported_as_the_file_says(expected, refusal):
+def assert_imported_as_the_file_says(imported, fixture):
+    """`imported`: the records after the import, which has been rolled back since, so that
+    loaddata of the same file starts from the same state."""
     event("imported")
+    expected, refusal = outcome_of_loaddata(fixture, LABELS)
     assert refusal is None, f"the import took a file that loaddata refuses: {refusal!r}"
-    assert records(LABELS) == expected
+    assert imported == expected
 
 
 def logged_in_editor():
@@ -208,20 +212,23 @@ def test_no_fixture_makes_the_admin_import_fail(fixture):
     ):
         assert not any(records(LABELS).values()), "the example starts without records"
         editor = logged_in_editor()
-        before = every_row()
-        expected, refusal = outcome_of_loaddata(fixture, LABELS)
-        response = editor.post(
-            "/admin/import/",
-            {"fixture": SimpleUploadedFile("f.json", json.dumps(fixture).encode())},
-        )
-        assert response.status_code in (200, 400)
-        if response.status_code == 400:
-            assert "Nothing was changed." in response.text
-            assert every_row() == before
-            event("refused")
-        else:
-            assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
-            assert_imported_as_the_file_says(expected, refusal)
+        before, imported = every_row(), None
+        with transaction.atomic():
+            response = editor.post(
+                "/admin/import/",
+                {"fixture": SimpleUploadedFile("f.json", json.dumps(fixture).encode())},
+            )
+            assert response.status_code in (200, 400)
+            if response.status_code == 400:
+                assert "Nothing was changed." in response.text
+                assert every_row() == before
+                event("refused")
+            else:
+                assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
+                imported = records(LABELS)
+            transaction.set_rollback(True)
+        if imported is not None:
+            assert_imported_as_the_file_says(imported, fixture)
 
 
 @pytest.mark.django_db
@@ -232,13 +239,16 @@ def test_no_fixture_makes_the_import_command_fail(fixture):
         path = Path(folder) / "f.json"
         path.write_text(json.dumps(fixture))
         assert not any(records(LABELS).values()), "the example starts without records"
-        before = every_row()
-        expected, refusal = outcome_of_loaddata(fixture, LABELS)
-        try:
-            call_command("import_fixture", str(path), "--publish-new", verbosity=0)
-        except CommandError as error:
-            assert "Nothing was changed." in str(error)
-            assert every_row() == before
-            event("refused")
-        else:
-            assert_imported_as_the_file_says(expected, refusal)
+        before, imported = every_row(), None
+        with transaction.atomic():
+            try:
+                call_command("import_fixture", str(path), "--publish-new", verbosity=0)
+            except CommandError as error:
+                assert "Nothing was changed." in str(error)
+                assert every_row() == before
+                event("refused")
+            else:
+                imported = records(LABELS)
+            transaction.set_rollback(True)
+        if imported is not None:
+            assert_imported_as_the_file_says(imported, fixture)
