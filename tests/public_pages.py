@@ -98,8 +98,11 @@ def downloads(pages=DOWNLOAD_PAGES, records=SEED, formats=DOWNLOAD_FORMATS):
 
 
 def every_response(records=SEED):
-    """What a visitor can fetch, in every language, with its status: pages, feeds, files,
-    downloads, variants."""
-    found = [(path, 200) for path in paths(records=records) + downloads(records=records)]
+    """What a visitor can fetch, with its status: pages, feeds, files and variants in every
+    language, and the downloads (the same file in every language: tests/test_i18n.py)."""
+    found = [(path, 200) for path in paths(records=records)]
     found += [(example.format(**records), status) for example, status in VARIANTS]
-    return [(prefix + path, status) for prefix in LANGUAGE_PREFIXES for path, status in found]
+    every_language = [
+        (prefix + path, status) for prefix in LANGUAGE_PREFIXES for path, status in found
+    ]
+    return every_language + [(path, 200) for path in downloads(records=records)]

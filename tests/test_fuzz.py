@@ -200,7 +200,7 @@ def logged_in_editor():
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(fixture=mutated_fixtures())
 def test_no_fixture_makes_the_admin_import_fail(fixture):
     """Imported exactly as the file says (new records with the file's visibility: "keep new
@@ -232,7 +232,7 @@ def test_no_fixture_makes_the_admin_import_fail(fixture):
 
 
 @pytest.mark.django_db
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(fixture=mutated_fixtures())
 def test_no_fixture_makes_the_import_command_fail(fixture):
     with state_of_its_own(), tempfile.TemporaryDirectory() as folder:

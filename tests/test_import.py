@@ -200,7 +200,7 @@ SEED_TEXT = json.dumps(SEED)
 SEED_MODELS = models_of(SEED)
 
 
-@hypothesis_settings(max_examples=40, deadline=None)
+@hypothesis_settings(max_examples=20, deadline=None)
 @given(
     cut=st.integers(min_value=0, max_value=len(SEED_TEXT) - 1),
     position=st.integers(min_value=0, max_value=len(SEED_TEXT) - 1),
