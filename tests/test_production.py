@@ -33,12 +33,12 @@ def fetch(base, path):
         return error.code, error.headers, error.read()
 
 
-@pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
+@pytest.fixture
+def production_server(tmp_path):
     """gunicorn on a free loopback port, configured as in production, with a PostgreSQL
-    database of its own: its base URL. Once for the module's tests, which only read."""
+    database of its own: its base URL."""
     with new_database() as database:
-        yield from _serve(database, tmp_path_factory.mktemp("production"))
+        yield from _serve(database, tmp_path)
 
 
 def _serve(database, tmp_path):
@@ -91,8 +91,7 @@ def test_every_page_and_the_static_files_it_uses_answer_in_production(production
         assert answer == 200, path
         assert_security_headers(headers)
 
-
-def test_static_files_are_served_hashed_and_cached_for_good(production_server):
+    # Hashed names, cached for good.
     _status, _headers, body = fetch(production_server, "/")
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body.decode())
     assert stylesheet, "the page links the stylesheet by its hashed name"
