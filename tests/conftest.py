@@ -9,12 +9,10 @@ import datetime
 import itertools
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 
 from prisoners.models import Prisoner, PrisonerCount
@@ -29,7 +27,6 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
-from tracker import figures
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
@@ -207,57 +204,11 @@ def make_count():
     return make
 
 
-def _all_rows():
-    """Every row of every table, by model and primary key."""
-    return {
-        model: {row[model._meta.pk.attname]: row for row in model._base_manager.values()}
-        for model in apps.get_models(include_auto_created=True)
-    }
-
-
-# The rows that `loaddata december_2025` writes (records, their links, their history), as it
-# writes them, by model: (rows added, rows changed). Read once, when the test database is new.
-_seed_rows = {}
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django's test database, and what the seed writes into it: loaded once, in a
-    transaction rolled back, then written again for each test that asks for `seed`. loaddata
-    saves a record at a time, with a query for each natural key, and some 300 tests ask."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        before = _all_rows()
-        call_command("loaddata", "december_2025", verbosity=0)
-        after = _all_rows()
-        transaction.set_rollback(True)
-    _seed_rows.clear()
-    for model, rows in after.items():
-        if rows != before[model]:
-            _seed_rows[model] = (
-                [row for pk, row in rows.items() if pk not in before[model]],
-                [row for pk, row in rows.items() if before[model].get(pk, row) != row],
-            )
-
-
 @pytest.fixture
 def seed(db):
-    """The seed data set (fixtures/december_2025.json), as `loaddata` loads it: in one
-    transaction, so that foreign keys are checked once every row is in (`transaction=True`
-    tests run in autocommit)."""
-    with transaction.atomic():
-        for model, (added, changed) in _seed_rows.items():
-            fields = [field for field in model._meta.concrete_fields if not field.generated]
-            records = [model(**row) for row in added]
-            size = connection.ops.bulk_batch_size(fields, records) or len(records)
-            for start in range(0, len(records), size):
-                # Raw, as loaddata saves: timestamps (auto_now) keep the values the seed gives.
-                model._base_manager._insert(records[start : start + size], fields=fields, raw=True)
-            for row in changed:
-                model._base_manager.filter(pk=row[model._meta.pk.attname]).update(**row)
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(_seed_rows)):
-                cursor.execute(sql)
-    figures.invalidate()
+    """The seed data set (fixtures/december_2025.json), loaded as its users load it:
+    `loaddata december_2025`, rolled back with the test's transaction."""
+    call_command("loaddata", "december_2025", verbosity=0)
 
 
 @pytest.fixture

@@ -1,12 +1,17 @@
 """The admin login form, as staff and attackers use it: lockout, two-factor codes, passwords."""
 
+import datetime
+import io
 import re
 import time
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -80,6 +85,32 @@ def test_a_lockout_does_not_lock_the_user_out_elsewhere_nor_others_here(staff):
 
     assert log_in(from_address("198.51.100.7"), "anna")  # anna at her office
     assert log_in(from_address("203.0.113.9"), "boris")  # another user behind the same address
+
+
+def attempts_made(ago):
+    """Time travel: the failed attempts on record were made `ago` before now."""
+    AccessAttempt.objects.update(attempt_time=timezone.now() - ago)
+
+
+def test_a_lockout_lasts_an_hour(staff):
+    staff("anna")
+    attacker = from_address("203.0.113.9")
+    fail(attacker, "anna", 5)
+    attempts_made(datetime.timedelta(minutes=59))
+    assert not log_in(attacker, "anna")
+    assert attacker.last_response.status_code == 429
+    attempts_made(datetime.timedelta(minutes=61))
+    assert log_in(attacker, "anna")
+
+
+def test_axes_reset_username_lifts_a_lockout_at_once(staff):
+    staff("anna")
+    attacker = from_address("203.0.113.9")
+    fail(attacker, "anna", 5)
+    assert not log_in(attacker, "anna")
+    assert attacker.last_response.status_code == 429
+    call_command("axes_reset_username", "anna", stdout=io.StringIO())
+    assert log_in(attacker, "anna")
 
 
 def test_a_successful_login_starts_the_count_again(staff):

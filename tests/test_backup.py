@@ -5,8 +5,13 @@ import gzip
 import json
 import os
 import stat
+import subprocess
+import sys
+import time
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -16,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from prisoners.models import Prisoner
 from releases.models import ReleaseEvent
+from tests.test_two_servers import database, manage  # noqa: F401 (a fixture)
 from tracker.backup import ExactJSONEncoder
 from tracker.models import Country, Source, Visibility
 
@@ -136,3 +142,62 @@ def test_a_backup_is_readable_by_its_owner_only(tmp_path, seed, name):
     path.chmod(0o644)
     call_command("backup_data", str(path), verbosity=0)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+# Writes a person and the source about them in one transaction, again and again, until the
+# file named by STOP_FILE exists: at any moment people and sources grow together.
+WRITER = """
+import os, pathlib
+from django.db import transaction
+from prisoners.models import Prisoner
+from tracker.models import Source
+stop, n = pathlib.Path(os.environ["STOP_FILE"]), 0
+while not stop.exists():
+    n += 1
+    with transaction.atomic():
+        source = Source.objects.create(title=f"Written during the backup {n}", slug=f"during-{n}")
+        Prisoner.objects.create(name=f"Person {n}", slug=f"during-{n}").sources.add(source)
+"""
+
+
+def test_a_backup_is_one_moment_of_a_database_being_written(database, tmp_path):  # noqa: F811
+    """While a writer adds people and their sources together, the backup holds as many new
+    people as new sources: both tables as they were at one moment (PostgreSQL, as deployed)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=database,
+        DJANGO_CACHE_DIR=str(tmp_path / "cache"),
+        STOP_FILE=str(tmp_path / "stop"),
+    )
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "loaddata", "december_2025", "--verbosity", "0")
+
+    def written():
+        with psycopg.connect(database) as connection:
+            return connection.execute("SELECT count(*) FROM prisoners_prisoner").fetchone()[0]
+
+    writer = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", WRITER], cwd=settings.BASE_DIR, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while written() < 4 + 200 and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        before = written()
+        manage(env, "backup_data", str(tmp_path / "backup.json"))
+        after = written()
+    finally:
+        (tmp_path / "stop").touch()
+        writer.wait(30)
+    assert writer.returncode == 0
+    assert before >= 4 + 200 and after > before, "the writer wrote before and during the backup"
+
+    records = json.loads((tmp_path / "backup.json").read_text())
+    people = [r for r in records if r["model"] == "prisoners.prisoner"]
+    sources = [r for r in records if r["model"] == "tracker.source"]
+    assert before <= len(people) <= after
+    assert len(people) - 4 == len(sources) - 2, "people and sources from the same moment"
+    cited = {pk for person in people for pk in person["fields"]["sources"]}
+    assert cited <= {source["pk"] for source in sources}, "every person's source is in it"

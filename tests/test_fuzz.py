@@ -7,32 +7,31 @@ the test reads every body to the end.
 
 import copy
 import json
+import tempfile
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, example, given, settings
+from django.db import transaction
+from django.test import Client, override_settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from prisoners.models import Prisoner
-from releases.models import Release, ReleaseEvent
-from tracker.models import Source
+from tests.database_state import (
+    every_row,
+    models_of,
+    outcome_of_loaddata,
+    records,
+    state_of_its_own,
+)
+from tests.public_pages import PAGES, paths
 
-PUBLIC_URLS = [
-    "/",
-    "/releases/",
-    "/releases/2025/",
-    "/releases/2025/12/",
-    "/releases/{event}/",
-    "/prisoners/",
-    "/prisoners/{prisoner}/",
-    "/concessions/",
-    "/countries/",
-    "/countries/BY/",
-    "/releases/feed/",
-]
+# Every page, feed and file of the registry, with the seed's records.
+PUBLIC_URLS = paths(PAGES)
 
 # Every GET parameter a public page reads, so that generated queries reach the filters.
 PARAMETERS = [
@@ -113,32 +112,32 @@ raw_queries = st.lists(
 queries = st.one_of(encoded_queries, raw_queries)
 
 
-@pytest.fixture
-def public_urls(seed):
-    event = ReleaseEvent.objects.public().order_by("pk").first()
-    prisoner = Prisoner.objects.public().order_by("pk").first()
-    return [url.format(event=event.slug, prisoner=prisoner.slug) for url in PUBLIC_URLS]
+@pytest.fixture(scope="class")
+def seeded(shared_records):
+    """The seed, loaded once for every example of every page of the class: they only read it.
+    Class-scoped, so that it is gone before the module's other tests run: the imports below
+    start from a database without records."""
+    with shared_records():
+        call_command("loaddata", "december_2025", verbosity=0)
+        yield
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", range(len(PUBLIC_URLS)), ids=PUBLIC_URLS)
-# The fixtures are only read, so sharing them across examples is sound.
-@settings(
-    max_examples=20,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(query=queries)
-@example(query="format=json&country=BY&nationality=XX&page=99999")
-@example(query="format=csv&q=%00&date_after=2025-12-13&date_before=2025-01-01")
-@example(query="page=-1&sort=internal_notes&status=restricted")
-@example(query="&".join(["country=BY"] * 1001))
-def test_no_query_string_makes_a_public_page_fail(client, public_urls, index, query):
-    response = client.get(f"{public_urls[index]}?{query}")
-    if response.streaming:
-        b"".join(response.streaming_content)
-    assert response.status_code < 500
+class TestQueryStrings:
+    @pytest.mark.usefixtures("seeded")
+    @pytest.mark.parametrize("url", PUBLIC_URLS)
+    @settings(max_examples=20, deadline=None, database=None)
+    @given(query=queries)
+    @example(query="format=json&country=BY&nationality=XX&page=99999")
+    @example(query="format=csv&q=%00&date_after=2025-12-13&date_before=2025-01-01")
+    @example(query="page=-1&sort=internal_notes&status=restricted")
+    @example(query="&".join(["country=BY"] * 1001))
+    def test_no_query_string_makes_a_public_page_fail(self, url, query):
+        with state_of_its_own():
+            response = Client().get(f"{url}?{query}")
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code < 500
 
 
 # --- Imports: any file, through the admin or the command, is imported or refused with a message.
@@ -179,47 +178,77 @@ def mutated_fixtures(draw):
     return records
 
 
-def _records_state():
-    return [
-        sorted(map(str, model.objects.values_list()))
-        for model in (Prisoner, ReleaseEvent, Source, Release)
-    ]
+# The models of the seed's records: what an import of a mutated seed may write.
+LABELS = models_of(IMPORT_SEED)
+
+
+def assert_imported_as_the_file_says(imported, fixture):
+    """`imported`: the records after the import, which has been rolled back since, so that
+    loaddata of the same file starts from the same state."""
+    event("imported")
+    expected, refusal = outcome_of_loaddata(fixture, LABELS)
+    assert refusal is None, f"the import took a file that loaddata refuses: {refusal!r}"
+    assert imported == expected
+
+
+def logged_in_editor():
+    user = User.objects.create_user("editor-fuzz", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(records=mutated_fixtures())
-def test_no_fixture_makes_the_admin_import_fail(editor, records):
-    before = _records_state()
-    response = editor.post(
-        "/admin/import/",
-        {"fixture": SimpleUploadedFile("f.json", json.dumps(records).encode())},
-    )
-    assert response.status_code in (200, 400)
-    if response.status_code == 400:
-        assert "Nothing was changed." in response.text
-        assert _records_state() == before
-    else:
-        assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
+@settings(max_examples=40, deadline=None)
+@given(fixture=mutated_fixtures())
+def test_no_fixture_makes_the_admin_import_fail(fixture):
+    """Imported exactly as the file says (new records with the file's visibility: "keep new
+    records restricted" is left unticked), or refused with nothing changed."""
+    with (
+        state_of_its_own(),
+        tempfile.TemporaryDirectory() as uploads,
+        override_settings(IMPORT_DIR=Path(uploads)),
+    ):
+        assert not any(records(LABELS).values()), "the example starts without records"
+        editor = logged_in_editor()
+        before, imported = every_row(), None
+        with transaction.atomic():
+            response = editor.post(
+                "/admin/import/",
+                {"fixture": SimpleUploadedFile("f.json", json.dumps(fixture).encode())},
+            )
+            assert response.status_code in (200, 400)
+            if response.status_code == 400:
+                assert "Nothing was changed." in response.text
+                assert every_row() == before
+                event("refused")
+            else:
+                assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
+                imported = records(LABELS)
+            transaction.set_rollback(True)
+        if imported is not None:
+            assert_imported_as_the_file_says(imported, fixture)
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(records=mutated_fixtures())
-def test_no_fixture_makes_the_import_command_fail(tmp_path, records):
-    path = tmp_path / "f.json"
-    path.write_text(json.dumps(records))
-    before = _records_state()
-    try:
-        call_command("import_fixture", str(path), verbosity=0)
-    except CommandError as error:
-        assert "Nothing was changed." in str(error)
-        assert _records_state() == before
+@settings(max_examples=20, deadline=None)
+@given(fixture=mutated_fixtures())
+def test_no_fixture_makes_the_import_command_fail(fixture):
+    with state_of_its_own(), tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.json"
+        path.write_text(json.dumps(fixture))
+        assert not any(records(LABELS).values()), "the example starts without records"
+        before, imported = every_row(), None
+        with transaction.atomic():
+            try:
+                call_command("import_fixture", str(path), "--publish-new", verbosity=0)
+            except CommandError as error:
+                assert "Nothing was changed." in str(error)
+                assert every_row() == before
+                event("refused")
+            else:
+                imported = records(LABELS)
+            transaction.set_rollback(True)
+        if imported is not None:
+            assert_imported_as_the_file_says(imported, fixture)

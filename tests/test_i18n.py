@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from prisoners.models import Prisoner
+from tests.public_pages import HTML_PAGES
 from tracker import dates
 from tracker.models import count_display
 
@@ -21,34 +22,40 @@ pytestmark = pytest.mark.django_db
 
 EVENT = "/releases/belarus-release-2025-12-13/"
 PERSON = "/prisoners/ales-bialiatski/"
-# Every public page, with a phrase of its own that must appear translated: (path, be, ru).
-PAGES = [
-    ("/", "Галоўныя лічбы", "Главные цифры"),
-    ("/releases/", "Вызваленні", "Освобождения"),
-    ("/releases/2025/", "Іншыя перыяды", "Другие периоды"),
-    ("/releases/2025/12/", "Іншыя перыяды", "Другие периоды"),
-    (EVENT, "Вызваленыя, пайменна", "Освобождённые, поимённо"),
-    ("/prisoners/", "Арыгінальнае напісанне", "Оригинальное написание"),
-    (PERSON, "Імя ў арыгінальным напісанні", "Имя в оригинальном написании"),
-    ("/concessions/", "Рэестр санкцый", "Реестр санкций"),
-    (
-        "/concessions/belarusian-potash-sector-belaruskali/",
-        "Вызваленні, за якімі яна рушыла",
-        "Освобождения, за которыми она",
+# A phrase of each public page (tests/public_pages.py) that must appear translated: be, ru.
+PHRASES = {
+    "home": ("Галоўныя лічбы", "Главные цифры"),
+    "releases:list": ("Вызваленні", "Освобождения"),
+    "releases:year": ("Іншыя перыяды", "Другие периоды"),
+    "releases:month": ("Іншыя перыяды", "Другие периоды"),
+    "releases:detail": ("Вызваленыя, пайменна", "Освобождённые, поимённо"),
+    "prisoners:list": ("Арыгінальнае напісанне", "Оригинальное написание"),
+    "prisoners:detail": ("Імя ў арыгінальным напісанні", "Имя в оригинальном написании"),
+    "concessions:list": ("Рэестр санкцый", "Реестр санкций"),
+    "concessions:detail": ("Вызваленні, за якімі яна рушыла", "Освобождения, за которыми она"),
+    "entities:list": ("Суб’екты пад санкцыямі", "Субъекты под санкциями"),
+    "entities:detail": ("Гісторыя", "История"),
+    "countries:list": ("Краіны і што трэкер пра іх запісвае", "Страны и что трекер о них"),
+    "countries:detail": ("Вызваленні з удзелам гэтай краіны", "Освобождения с участием этой"),
+    "about": (
+        "Як факты падмацоўваюцца крыніцамі і правяраюцца",
+        "Как факты подкрепляются источниками и проверяются",
     ),
-    ("/entities/", "Суб’екты пад санкцыямі", "Субъекты под санкциями"),
-    ("/entities/belarusian-potash-sector/", "Гісторыя", "История"),
-    ("/countries/", "Краіны і што трэкер пра іх запісвае", "Страны и что трекер о них"),
-    ("/countries/BY/", "Вызваленні з удзелам гэтай краіны", "Освобождения с участием этой"),
-]
+    "data": ("Увесь публічны набор даных", "Весь публичный набор данных"),
+}
+
+
+def test_every_page_of_the_registry_has_a_phrase():
+    assert set(PHRASES) == {page.name for page in HTML_PAGES}
 
 
 def html_lang(response):
     return re.search(r'<html lang="([^"]+)"', response.text).group(1)
 
 
-@pytest.mark.parametrize(("path", "be", "ru"), PAGES)
-def test_every_public_page_reads_in_belarusian_and_russian(client, seed, path, be, ru):
+@pytest.mark.parametrize("page", HTML_PAGES, ids=[page.name for page in HTML_PAGES])
+def test_every_public_page_reads_in_belarusian_and_russian(client, seed, page):
+    path, (be, ru) = page.path(), PHRASES[page.name]
     english = client.get(path)
     assert english.status_code == 200 and html_lang(english) == "en"
     for code, phrase in (("be", be), ("ru", ru)):

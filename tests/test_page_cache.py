@@ -83,9 +83,13 @@ def test_order_repeats_and_empty_values_share_one_page(client, page_cache, make_
 
 
 @pytest.mark.django_db
-def test_different_known_parameters_get_different_pages(client, page_cache, make_event):
+def test_different_known_parameters_get_different_pages(
+    client, page_cache, make_event, make_prisoner
+):
     make_event(title="Aardvark release", releasing="BY", summary="Potash")
     make_event(title="Zebra release", releasing="RU")
+    make_prisoner(name="Freed Person", status="released")
+    make_prisoner(name="Held Person", status="detained")
 
     def titles(query):
         response = client.get("/releases/", query)
@@ -95,13 +99,20 @@ def test_different_known_parameters_get_different_pages(client, page_cache, make
     assert titles({}) == ["Aardvark release", "Zebra release"]
     assert titles({"country": "RU"}) == ["Zebra release"]
     assert titles({"q": "potash"}) == ["Aardvark release"]
-    by_title = client.get("/releases/", {"sort": "title"}).text
-    assert rendered(client.get("/releases/", {"sort": "-title"}))
-    by_title_reversed = client.get("/releases/", {"sort": "-title"}).text
-    assert by_title.index("Aardvark release") < by_title.index("Zebra release")
-    assert by_title_reversed.index("Zebra release") < by_title_reversed.index("Aardvark release")
-    assert rendered(client.get("/prisoners/", {"status": "released"}))
-    assert rendered(client.get("/prisoners/", {"status": "detained"}))
+    by_title = client.get("/releases/", {"sort": "title"})
+    by_title_reversed = client.get("/releases/", {"sort": "-title"})
+    assert rendered(by_title) and rendered(by_title_reversed), "two orders, two renderings"
+    assert by_title.text.index("Aardvark release") < by_title.text.index("Zebra release")
+    reversed_text = by_title_reversed.text
+    assert reversed_text.index("Zebra release") < reversed_text.index("Aardvark release")
+
+    def people(query):
+        response = client.get("/prisoners/", query)
+        assert response.status_code == 200 and rendered(response), f"{query} was not rendered"
+        return [name for name in ("Freed Person", "Held Person") if name in response.text]
+
+    assert people({"status": "released"}) == ["Freed Person"]
+    assert people({"status": "detained"}) == ["Held Person"]
 
 
 @pytest.mark.django_db

@@ -1,10 +1,12 @@
 """The public pages: what a visitor sees, finds and filters, from the seed and built data."""
 
 import datetime
+import re
 
 import pytest
 
 from releases.models import ReleaseEvent
+from tests.public_pages import every_response
 from tracker.models import Visibility
 
 pytestmark = pytest.mark.django_db
@@ -254,11 +256,24 @@ def test_the_feed_lists_public_releases(client, seed, make_event):
     assert "Secret negotiation" not in response.text
 
 
-def test_restricted_records_stay_off_public_pages(client, seed, make_event, make_prisoner):
-    hidden_event = make_event(title="Unconfirmed release", visibility=Visibility.RESTRICTED)
-    hidden_person = make_prisoner(name="Hidden Person", visibility=Visibility.RESTRICTED)
-    assert "Unconfirmed release" not in client.get("/releases/").text
-    assert "Hidden Person" not in client.get("/prisoners/").text
+def test_restricted_records_stay_off_public_pages(
+    client, seed, make_event, make_prisoner, make_release
+):
+    """Nowhere: no page, feed, file or download of the registry, in any language, shows a
+    restricted event or person, even one freed in a public release."""
+    hidden_event = make_event(
+        title="Unconfirmed release", slug="unconfirmed-release", visibility=Visibility.RESTRICTED
+    )
+    hidden_person = make_prisoner(
+        name="Hidden Person", slug="hidden-person", visibility=Visibility.RESTRICTED
+    )
+    make_release(ReleaseEvent.objects.get(slug="belarus-release-2025-12-13"), hidden_person)
+    for url, status in every_response():
+        response = client.get(url)
+        assert response.status_code == status, url
+        text = response.getvalue().decode("utf-8-sig", errors="replace")
+        assert "Unconfirmed release" not in text and "unconfirmed-release" not in text, url
+        assert "Hidden Person" not in text and "hidden-person" not in text, url
     assert client.get(hidden_event.get_absolute_url()).status_code == 404
     assert client.get(hidden_person.get_absolute_url()).status_code == 404
     assert client.get("/").context["figures"]["events"] == 1
@@ -268,7 +283,7 @@ def test_pages_are_semantic_and_self_contained(client, seed):
     for url in ["/", "/releases/", EVENT_URL, "/prisoners/", "/countries/BY/", "/concessions/"]:
         text = client.get(url).text
         assert '<html lang="en">' in text
-        assert "<h1>" in text or "<h1 " in text
+        assert len(re.findall(r"<h1[ >]", text)) == 1, f"{url}: one main heading"
         assert "http://" not in text.replace("http://testserver", "")
         assert '<link rel="stylesheet" href="/static/css/site.css">' in text
 

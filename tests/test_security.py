@@ -18,25 +18,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from prisoners.models import Prisoner
 from releases.models import ReleaseEvent
+from tests.public_pages import HTML_PAGES, every_response, paths
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = BASE_DIR / "tracker" / "settings.py"
 
-PUBLIC_PAGES = [
-    "/",
-    "/releases/",
-    "/releases/2025/",
-    "/releases/2025/12/",
-    "/prisoners/",
-    "/concessions/",
-    "/countries/",
-    "/countries/BY/",
-    "/releases/feed/",
-    "/releases/?format=csv",
-    "/prisoners/?format=json",
-    "/no-such-page/",
-    "/releases/?date_after=yesterday",
-]
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -130,26 +116,38 @@ def blocked_by_policy(response):
     return blocked
 
 
+# The headers the README promises ("Deploy"), on every response.
+PERMISSIONS_OFF = ["camera", "microphone", "geolocation", "payment"]
+
+
 def assert_security_headers(response):
     directives = policy(response)
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    for kind in ("img-src", "font-src", "connect-src", "form-action"):
+        assert directives[kind] == ["'self'"], kind
     assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert not any("'unsafe-inline'" in sources for sources in directives.values())
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
-    assert "camera=()" in response["Permissions-Policy"]
-    assert "geolocation=()" in response["Permissions-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    features = dict(entry.split("=") for entry in response["Permissions-Policy"].split(", "))
+    for feature in PERMISSIONS_OFF:
+        assert features[feature] == "()", feature
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_every_public_response_carries_the_security_headers(client, seed, url):
-    response = client.get(url)
-    assert response.status_code < 500
-    assert_security_headers(response)
+def test_every_public_response_carries_the_security_headers(client, seed):
+    """Every page kind, feed, file and download of the registry, a filter error and the 404
+    page, in each language."""
+    for url, status in every_response():
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert_security_headers(response)
 
 
 @pytest.mark.django_db
@@ -169,9 +167,7 @@ def test_detail_pages_static_files_and_the_admin_login_carry_them_too(client, se
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "url", ["/", "/releases/", "/releases/2025/12/", "/prisoners/", "/countries/BY/"]
-)
+@pytest.mark.parametrize("url", paths(HTML_PAGES))
 def test_public_pages_have_no_inline_script_or_style(client, seed, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -222,7 +218,7 @@ def test_production_settings_turn_https_on(monkeypatch):
     assert settings["DEBUG"] is False
     assert settings["SECURE_SSL_REDIRECT"] is True
     assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
-    assert settings["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert settings["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
     assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
 
 
@@ -264,6 +260,17 @@ def test_with_https_on_plain_http_is_redirected_and_https_is_pinned(monkeypatch,
 
         response = client.get("/admin/login/", secure=True)
         assert response.cookies["csrftoken"]["secure"] is True
+
+
+@pytest.mark.django_db
+def test_hsts_lasts_as_long_as_django_hsts_seconds_says(monkeypatch, client):
+    env = {**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_HSTS_SECONDS": "600"}
+    production = settings_with(monkeypatch, **env)
+    assert production["SECURE_HSTS_SECONDS"] == 600
+    hsts = ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"]
+    with override_settings(**{name: production[name] for name in hsts}):
+        response = client.get("/about/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=600; includeSubDomains; preload"
 
 
 def test_production_fails_loudly_without_its_settings(monkeypatch):

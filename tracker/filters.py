@@ -1,5 +1,6 @@
 """Filter building blocks shared by the public listings."""
 
+import datetime
 from collections import defaultdict
 
 import django_filters
@@ -182,7 +183,21 @@ class TotalOrderingFilter(django_filters.OrderingFilter):
 
 
 class DateInput(forms.DateInput):
+    """A date picker. A refused value that is not a date (?date_after=yesterday) is not put back
+    into it: a date input's value must be a date (the Nu checker says so), and browsers would
+    drop it anyway; the form's error message says what to enter."""
+
     input_type = "date"
+
+    def format_value(self, value):
+        formatted = super().format_value(value)
+        if isinstance(formatted, str):
+            try:
+                if datetime.date.fromisoformat(formatted).isoformat() != formatted:
+                    return None  # ISO 8601 but not YYYY-MM-DD (20251213, 2025-W50-6)
+            except ValueError:
+                return None
+        return formatted
 
 
 def date_filter(lookup_expr, label, field_name="date"):

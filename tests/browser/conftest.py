@@ -71,12 +71,16 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Opens pages on the live server; each fails its test if the browser reported an error.
+    """Opens pages on the live server; each fails its test on anything that went wrong in the
+    browser: a console error, a page error, a request that failed, or a 4xx or 5xx answer for
+    the page or anything it loads. A test that opens an error page on purpose says so with
+    `expect_status`.
 
     The Content-Security-Policy stays on (unless `bypass_csp`), so an inline script or style
     the policy refuses shows up here as a console error.
     """
     contexts, errors = [], []
+    expected = {}  # url: status a test asked for (an error page on purpose)
 
     def open_page(*, viewport=DESKTOP, **options):
         context = browser.new_context(
@@ -85,8 +89,12 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        page.on("console", lambda message: _keep_errors(message, errors))
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: _keep_errors(message, errors, expected))
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.on("requestfailed", lambda request: _keep_failed_requests(request, errors))
+        page.on("response", lambda response: _keep_failed_responses(response, errors, expected))
+        page.expect_status = lambda path, status: expected.update({live_server.url + path: status})
+        page.goto = _checked(page.goto, live_server.url, expected)
         return page
 
     yield open_page
@@ -95,10 +103,39 @@ def new_page(browser, live_server):
     assert not errors, f"The browser reported errors: {errors}"
 
 
-def _keep_errors(message, errors):
-    # A 4xx page is a tested outcome, not a browser error.
-    if message.type == "error" and "Failed to load resource" not in message.text:
-        errors.append(message.text)
+def _checked(goto, base_url, expected):
+    """page.goto that fails unless the page answers 200, or the status the test expects."""
+
+    def go(url, **options):
+        response = goto(url, **options)
+        status = expected.get(base_url + url, 200)
+        assert response is not None, f"{url}: no response"
+        assert response.status == status, f"{url}: {response.status}, not {status}"
+        return response
+
+    return go
+
+
+def _keep_failed_requests(request, errors):
+    """Requests that got no answer, except those the page cancelled itself (a search box's
+    request superseded by the next keystroke, a load cut short by leaving the page)."""
+    if request.failure != "net::ERR_ABORTED":
+        errors.append(f"request failed: {request.method} {request.url} ({request.failure})")
+
+
+def _keep_failed_responses(response, errors, expected):
+    if response.status >= 400 and expected.get(response.url) != response.status:
+        errors.append(f"{response.status} for {response.request.method} {response.url}")
+
+
+def _keep_errors(message, errors, expected):
+    """Console errors, except Chromium's own line for an error page the test expects."""
+    if message.type != "error":
+        return
+    url = message.location.get("url", "")
+    if "Failed to load resource" in message.text and url in expected:
+        return
+    errors.append(f"console: {message.text} ({url})")
 
 
 @pytest.fixture
