@@ -6,7 +6,9 @@ the test reads every body to the end.
 """
 
 import copy
+import html
 import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -204,7 +206,20 @@ def test_no_fixture_makes_the_admin_import_fail(editor, records):
         assert "Nothing was changed." in response.text
         assert _records_state() == before
     else:
-        assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
+        # The editor agrees to everything the preview asks (changes to public records, a
+        # version for each conflict, duplicates): a file the preview accepted then imports.
+        choices = {
+            "confirm": "1",
+            "publish_changes": "1",
+            "allow_duplicates": "1",
+            "public_change": re.findall(r'name="public_change" value="([^"]*)"', response.text),
+            **{
+                html.unescape(name): "file"
+                for name in re.findall(r'name="(version [^"]*)" value="file"', response.text)
+            },
+        }
+        choices["public_change"] = [html.unescape(tag) for tag in choices["public_change"]]
+        assert editor.post("/admin/import/", choices).status_code == 302
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from prisoners.models import Prisoner
-from releases.models import Release, ReleaseEvent
+from releases.models import Release, ReleaseEvent, SanctionsConcession
 from tests.test_import import SEED, record_of, state, upload
 from tracker.models import Source
 
@@ -131,8 +131,7 @@ def test_a_conflict_applies_nothing_until_the_editor_chooses(seed, editor, tmp_p
     )
     assert "Imported colleague.json" in done.text
     event = ReleaseEvent.objects.get()
-    assert (event.reported_count, event.summary) == (125, ReleaseEvent.objects.get().summary)
-    assert event.summary != "The file's summary"
+    assert event.reported_count == 125 and event.summary != "The file's summary"
     assert Prisoner.objects.filter(slug="new-person").exists()
 
 
@@ -175,3 +174,56 @@ def test_changes_to_public_records_apply_only_when_agreed(seed, editor, tmp_path
     )
     assert done.status_code == 302
     assert ReleaseEvent.objects.get().reported_count == 130
+
+
+def measure_under_a_new_slug():
+    SanctionsConcession.objects.update(identifier="GL 13")
+    measure = copy.deepcopy(record_of(SEED, "releases.sanctionsconcession"))
+    measure["fields"].update(slug="potash-licence-entered-again", identifier=" gl 13", entities=[])
+    return [measure]
+
+
+def test_a_measure_with_a_stored_issuer_and_identifier_is_not_a_silent_second_copy(
+    seed, editor, tmp_path
+):
+    records = measure_under_a_new_slug()
+    preview = upload(editor, records)
+    assert preview.status_code == 200
+    assert "New records that repeat stored ones" in preview.text
+    assert "releases.sanctionsconcession potash-licence-entered-again" in preview.text
+    assert "(belarusian-potash-sector-belaruskali)" in preview.text
+    refused = editor.post("/admin/import/", {"confirm": "1"})
+    assert refused.status_code == 400
+    assert "potash-licence-entered-again" in refused.text
+    assert "belarusian-potash-sector-belaruskali" in refused.text
+    path = write(tmp_path, records)
+    with pytest.raises(CommandError, match="potash-licence-entered-again.*belaruskali"):
+        call_command("import_fixture", path, verbosity=0)
+    assert SanctionsConcession.objects.count() == 1
+
+    call_command("import_fixture", path, "--allow-duplicates", verbosity=0)
+    assert SanctionsConcession.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("label", "changes", "stored"),
+    [
+        ("releases.sanctionedentity", {"slug": "potash"}, "belarusian-potash-sector"),
+        (
+            "tracker.source",
+            {"slug": "the-same-article", "url": "HTTP://WWW.Example.org/article/"},
+            FIRST_SOURCE,
+        ),
+    ],
+)
+def test_an_entity_or_source_with_a_stored_identity_is_named(
+    seed, tmp_path, label, changes, stored
+):
+    Source.objects.filter(slug=FIRST_SOURCE).update(url="https://example.org/article")
+    record = copy.deepcopy(record_of(SEED, label))
+    record["fields"].update(changes)
+    record["fields"].pop("sources", None)
+    before = state()
+    with pytest.raises(CommandError, match=f"{changes['slug']}.*{stored}"):
+        call_command("import_fixture", write(tmp_path, [record]), verbosity=0)
+    assert state() == before

@@ -203,6 +203,8 @@ class ImportFixtureView(View):
                 publish_changes=request.POST.getlist("public_change")
                 if request.POST.get("publish_changes")
                 else (),
+                check_duplicates=True,
+                allow_duplicates=bool(request.POST.get("allow_duplicates")),
                 expected_fingerprint=json.loads(fingerprint_path.read_bytes()),
             )
         except PreviewOutdated as error:

@@ -122,6 +122,7 @@ def import_fixture(
     overwrite_newer=False,
     replace_links=False,
     publish_changes=False,
+    allow_duplicates=False,
     expected_fingerprint=None,
     check_duplicates=False,
     progress=None,
@@ -139,7 +140,9 @@ def import_fixture(
     are public at once); a change to any other public record stops the import.
     `expected_fingerprint`: the preview's `report.fingerprint`; if the database no longer reads
     the same, PreviewOutdated is raised and nothing is changed.
-    `check_duplicates` lists the new people who may be stored people under another spelling.
+    `check_duplicates` lists the new people who may be stored people under another spelling,
+    and the new records with the identity of a stored one (a measure's issuer and identifier):
+    those stop the import unless `allow_duplicates`.
     `progress(done, total)` is called after each record is read.
     """
     job = _Import(
@@ -162,7 +165,7 @@ def import_fixture(
             check_fingerprint(expected_fingerprint, job.report.fingerprint)
         job.find_possible_duplicates()
         if not dry_run:
-            check_decided(job.report, publish_changes)
+            check_decided(job.report, publish_changes, allow_duplicates)
         job.write(records)
         if dry_run:
             transaction.set_rollback(True)

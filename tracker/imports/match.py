@@ -337,10 +337,12 @@ class ReadPass:
         return imported
 
     def note_possible_duplicate(self, model, key, instance):
-        """Keep a new person to compare with the people stored before the import (only they
-        can be duplicated: self.stored, see stored_record())."""
+        """Keep a new record of a kind with an identity beyond its slug (a person's names, a
+        measure's issuer and identifier) to compare with the records stored before the import
+        (only they can be duplicated: self.stored, see stored_record())."""
+        kind = kind_of(model)
         duplicable = self.check_duplicates and self.stored[model]
-        if duplicable and kind_of(model).possible_duplicates is not None:
+        if duplicable and (kind.possible_duplicates or kind.same_record):
             self.new_people_count += 1
             if len(self.new_people) < MAX_DUPLICATE_CHECKS:
                 self.new_people.append((key, instance))
@@ -486,11 +488,19 @@ class ReadPass:
 
     def find_possible_duplicates(self):
         """New people who may be people already stored under another spelling (their kind's
-        `possible_duplicates`), up to MAX_DUPLICATE_CHECKS of them."""
+        `possible_duplicates`), and new records with the identity of a stored one (their kind's
+        `same_record`), up to MAX_DUPLICATE_CHECKS of them."""
         for key, instance in self.new_people:
-            matches = kind_of(type(instance)).possible_duplicates(instance)
-            if matches:
-                self.report.possible_duplicates.append((key, str(instance), matches))
+            kind = kind_of(type(instance))
+            if kind.possible_duplicates:
+                matches = kind.possible_duplicates(instance)
+                if matches:
+                    self.report.possible_duplicates.append((key, str(instance), matches))
+            if kind.same_record:
+                matches = kind.same_record(instance)
+                if matches:
+                    tag = f"{kind.label} {key}"
+                    self.report.same_records.append((tag, str(instance), matches))
         self.report.unchecked_duplicates = self.new_people_count - len(self.new_people)
         self.new_people = []
 

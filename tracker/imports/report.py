@@ -21,9 +21,28 @@ def _tags(records):
     return f"{names}{more}"
 
 
-def check_decided(report, publish_changes):
-    """ImportFailed unless every conflict is decided and every change to a public record was
-    agreed: `publish_changes` is True (all of them) or the tags the editor was shown."""
+def check_decided(report, publish_changes, allow_duplicates=False):
+    """ImportFailed unless every conflict is decided, every change to a public record was
+    agreed (`publish_changes` is True, for all of them, or the tags the editor was shown), and
+    no new record repeats a stored one unless `allow_duplicates`."""
+    if report.same_records and not allow_duplicates:
+        pairs = "; ".join(
+            _("“%(new)s” (%(name)s) is the stored %(stored)s")
+            % {
+                "new": tag,
+                "name": name,
+                "stored": ", ".join(f"“{record}” ({record.slug})" for record in matches),
+            }
+            for tag, name, matches in report.same_records[:10]
+        )
+        raise ImportFailed(
+            _(
+                "New records would repeat stored ones under another slug: %(pairs)s. Use the "
+                "stored record's slug in the file, or say they are other records. Nothing was "
+                "imported."
+            )
+            % {"pairs": pairs}
+        )
     if report.unresolved_conflicts:
         raise ImportFailed(
             _(
@@ -85,6 +104,8 @@ class ImportReport:
     # [(new person's key, name, [possible duplicates])]
     possible_duplicates: list = field(default_factory=list)
     unchecked_duplicates: int = 0
+    # [(new record's tag, name, [stored records with its identity])]: refused unless allowed
+    same_records: list = field(default_factory=list)
 
     @property
     def conflicts(self):

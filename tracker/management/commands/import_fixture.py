@@ -72,6 +72,13 @@ class Command(BaseCommand):
             help="Agree that changes to records already public go public at once (without it, "
             "a file that changes public records imports nothing and names them).",
         )
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="New records with the identity of a stored one (a measure's issuer and "
+            "identifier, an entity's name and country, a source's address) are other records: "
+            "create them (without it, nothing is imported and both are named).",
+        )
         parser.add_argument("--user", help="Username recorded as the author in the history.")
 
     def handle(self, *args, path, dry_run, user, verbosity, **options):
@@ -95,6 +102,7 @@ class Command(BaseCommand):
                 keep_stored=options["keep_stored"],
                 replace_links=options["replace_links"],
                 publish_changes=options["publish_changes"],
+                allow_duplicates=options["allow_duplicates"],
                 check_duplicates=True,
                 progress=self.progress_bar if verbosity >= 1 else None,
             )
@@ -155,6 +163,14 @@ class Command(BaseCommand):
             people = ", ".join(f"{person.name} ({person.slug})" for person in matches)
             self.stdout.write(
                 self.style.WARNING(f"Possible duplicate: {name} ({key}) may be {people}")
+            )
+        for tag, name, matches in report.same_records:
+            stored = ", ".join(f"{record} ({record.slug})" for record in matches)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Same record as one stored: {tag} ({name}) is {stored} "
+                    "(--allow-duplicates creates it)"
+                )
             )
         if report.unchecked_duplicates:
             self.stdout.write(f"{report.unchecked_duplicates} more new people were not checked.")
