@@ -2,6 +2,7 @@
 in them, the evidence around an event, and the sanctions ledger."""
 
 from releases import ftm, legacy, services
+from releases.duplicates import same_concession, same_entity
 from releases.models import (
     ConcessionFigure,
     ConcessionLink,
@@ -35,8 +36,13 @@ KINDS = [
     RecordKind(ReportedNationality, comes_with=("event",)),
     RecordKind(RouteLeg, comes_with=("event",)),
     RecordKind(Participant, comes_with=("event",)),
-    RecordKind(SanctionedEntity, ftm=ftm.sanctioned_entities),
-    RecordKind(SanctionsConcession, ftm=ftm.concessions, upgrade=legacy.upgrade_concession),
+    RecordKind(SanctionedEntity, ftm=ftm.sanctioned_entities, same_record=same_entity),
+    RecordKind(
+        SanctionsConcession,
+        ftm=ftm.concessions,
+        upgrade=legacy.upgrade_concession,
+        same_record=same_concession,
+    ),
     RecordKind(ConcessionLink, comes_with=("event", "concession")),
     RecordKind(ConcessionFigure, comes_with=("concession",)),
 ]

@@ -6,7 +6,9 @@ the test reads every body to the end.
 """
 
 import copy
+import html
 import json
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -224,7 +226,26 @@ def test_no_fixture_makes_the_admin_import_fail(fixture):
                 assert every_row() == before
                 event("refused")
             else:
-                assert editor.post("/admin/import/", {"confirm": "1"}).status_code == 302
+                # The editor agrees to everything the preview asks (changes to public records,
+                # a version for each conflict, duplicates): a file the preview accepted imports.
+                choices = {
+                    "confirm": "1",
+                    "publish_changes": "1",
+                    "allow_duplicates": "1",
+                    "public_change": [
+                        html.unescape(tag)
+                        for tag in re.findall(
+                            r'name="public_change" value="([^"]*)"', response.text
+                        )
+                    ],
+                    **{
+                        html.unescape(name): "file"
+                        for name in re.findall(
+                            r'name="(version [^"]*)" value="file"', response.text
+                        )
+                    },
+                }
+                assert editor.post("/admin/import/", choices).status_code == 302
                 imported = records(LABELS)
             transaction.set_rollback(True)
         if imported is not None:

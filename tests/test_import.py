@@ -161,7 +161,7 @@ def test_a_reimport_writes_only_changes_and_keeps_what_the_file_leaves_out(seed,
     fields = record_of(records, "prisoners.prisoner", slug="ales-bialiatski")["fields"]
     fields["nationalities"] = [["BY"], ["LT"]]
     del fields["internal_notes"]
-    report = import_fixture(records, user=editor.user)
+    report = import_fixture(records, user=editor.user, publish_changes=True)
     changed = [(r.key, r.changed_fields) for r in report.records if r.action != "unchanged"]
     assert changed == [("ales-bialiatski", ["nationalities"])]
     person.refresh_from_db()

@@ -47,7 +47,10 @@ def test_a_partial_update_keeps_the_required_foreign_keys_it_leaves_out(seed, ed
     preview = upload(editor, records)
     assert preview.status_code == 200, preview.text
     assert "changed: reported_count" in preview.text
-    editor.post("/admin/import/", {"confirm": "1"})
+    editor.post(
+        "/admin/import/",
+        {"confirm": "1", "publish_changes": "1", "public_change": f"releases.releaseevent {EVENT}"},
+    )
     event = ReleaseEvent.objects.get()
     assert (event.reported_count, event.releasing_country.code) == (125, "BY")
 
@@ -173,7 +176,13 @@ def test_the_editor_may_apply_the_files_visibility(seed, editor, tmp_path):
     records = seed_copy()
     # A file written after the import above, or the import's change would be newer than it.
     event_fields(records).update(visibility="restricted", updated_at=timezone.now().isoformat())
-    call_command("import_fixture", write(tmp_path, records), "--apply-visibility", verbosity=0)
+    call_command(
+        "import_fixture",
+        write(tmp_path, records),
+        "--apply-visibility",
+        "--publish-changes",
+        verbosity=0,
+    )
     assert ReleaseEvent.objects.get().visibility == Visibility.RESTRICTED
 
 
@@ -217,7 +226,7 @@ def test_the_importer_never_takes_the_sites_own_fields_from_a_file(seed):
     fields.update(version=999, created_at="2001-01-01T00:00:00Z", search_key="forged")
     fields["reported_count"] = 124
     stored_version = ReleaseEvent.objects.get().version
-    import_fixture(records)
+    import_fixture(records, publish_changes=True)
     event = ReleaseEvent.objects.get()
     assert event.reported_count == 124 and event.created_at.year != 2001
     assert event.version == stored_version + 1  # the lost-update counter: the stored one + 1
@@ -241,8 +250,12 @@ def test_an_old_file_does_not_revert_a_correction_made_since(seed, editor):
     preview = upload(editor, records)
     assert "Changed here since the file was written" in preview.text
     assert "<td>reported_count</td><td>125</td><td>123</td>" in preview.text
-    assert f'value="releases.releaseevent {EVENT}"' in preview.text
-    done = editor.post("/admin/import/", {"confirm": "1"}, follow=True)
+    assert f'name="version releases.releaseevent {EVENT}" value="stored"' in preview.text
+    done = editor.post(
+        "/admin/import/",
+        {"confirm": "1", f"version releases.releaseevent {EVENT}": "stored"},
+        follow=True,
+    )
     assert "1 kept as they are here" in done.text
     event = ReleaseEvent.objects.get()
     assert event.reported_count == 125 and event.summary != "The file's summary"
@@ -252,7 +265,12 @@ def test_the_editor_may_take_the_files_version(seed, editor):
     upload(editor, corrected_here(seed))
     editor.post(
         "/admin/import/",
-        {"confirm": "1", "take_file_version": f"releases.releaseevent {EVENT}"},
+        {
+            "confirm": "1",
+            f"version releases.releaseevent {EVENT}": "file",
+            "publish_changes": "1",
+            "public_change": f"releases.releaseevent {EVENT}",
+        },
     )
     event = ReleaseEvent.objects.get()
     assert (event.reported_count, event.summary) == (123, "The file's summary")
@@ -260,10 +278,10 @@ def test_the_editor_may_take_the_files_version(seed, editor):
 
 def test_the_command_keeps_newer_records_unless_told(seed, tmp_path, capsys):
     path = write(tmp_path, corrected_here(seed))
-    call_command("import_fixture", path)
+    call_command("import_fixture", path, "--keep-stored", f"releases.releaseevent {EVENT}")
     assert "Changed here since the file: releases.releaseevent" in capsys.readouterr().out
     assert ReleaseEvent.objects.get().reported_count == 125
-    call_command("import_fixture", path, "--overwrite-newer", verbosity=0)
+    call_command("import_fixture", path, "--overwrite-newer", "--publish-changes", verbosity=0)
     assert ReleaseEvent.objects.get().reported_count == 123
 
 
@@ -383,7 +401,7 @@ def test_an_import_cannot_list_more_people_than_reported(seed, editor, tmp_path)
     assert response.status_code == 400
     assert "4 people are listed as freed, but only 3 were reported" in response.text
     with pytest.raises(CommandError, match="4 people are listed as freed, but only 3"):
-        call_command("import_fixture", write(tmp_path, records), verbosity=0)
+        call_command("import_fixture", write(tmp_path, records), "--publish-changes", verbosity=0)
     assert state() == before
 
 
@@ -408,7 +426,7 @@ def test_a_form_opened_before_an_import_is_stale(seed, editor):
     page = editor.get(url)
     records = seed_copy()
     event_fields(records)["summary"] = "Corrected by a colleague's file."
-    import_fixture(records, user=editor.user)
+    import_fixture(records, user=editor.user, publish_changes=True)
 
     data = submitted_values(page, "releaseevent_form")
     data["reported_count"] = "130"

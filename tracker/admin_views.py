@@ -65,6 +65,16 @@ def remove_stale_imports():
     return removed
 
 
+def chosen(data, version):
+    """The tags of the conflicts for which the editor chose `version` ("file" or "stored") on
+    the preview (a choice per record, named "version <tag>")."""
+    return [
+        name.removeprefix("version ")
+        for name, value in data.items()
+        if name.startswith("version ") and value == version
+    ]
+
+
 class ImportUploadForm(forms.Form):
     fixture = forms.FileField(
         label=_("JSON fixture"),
@@ -82,6 +92,16 @@ class ImportUploadForm(forms.Form):
         help_text=_(
             "Off: records already here keep their visibility, whatever the file says (every "
             "download says “public”). On: the file may publish or restrict them."
+        ),
+    )
+
+    replace_links = forms.BooleanField(
+        label=_("Lists of links replace the ones stored"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Off: a record's list of sources or nationalities in the file adds to the one stored "
+            "here. On: links the file does not list are removed (the preview names them)."
         ),
     )
 
@@ -129,6 +149,7 @@ class ImportFixtureView(View):
         options = {
             "restrict_new": form.cleaned_data["restrict_new"],
             "apply_visibility": form.cleaned_data["apply_visibility"],
+            "replace_links": form.cleaned_data["replace_links"],
         }
         try:
             report = import_fixture(
@@ -174,7 +195,16 @@ class ImportFixtureView(View):
                 user=request.user,
                 restrict_new=pending["restrict_new"],
                 apply_visibility=pending["apply_visibility"],
-                take_file_version=request.POST.getlist("take_file_version"),
+                replace_links=pending.get("replace_links", False),
+                take_file_version=chosen(request.POST, "file"),
+                keep_stored=chosen(request.POST, "stored"),
+                # The public records listed on the preview (their versions are in its
+                # fingerprint): a change to any other one stops the import.
+                publish_changes=request.POST.getlist("public_change")
+                if request.POST.get("publish_changes")
+                else (),
+                check_duplicates=True,
+                allow_duplicates=bool(request.POST.get("allow_duplicates")),
                 expected_fingerprint=json.loads(fingerprint_path.read_bytes()),
             )
         except PreviewOutdated as error:

@@ -13,6 +13,7 @@ class TrackerConfig(RecordsAppConfig):
         from tracker import figures, write_path  # noqa: F401
 
     def record_kinds(self):
+        from tracker.duplicates import same_source
         from tracker.ftm import countries
         from tracker.models import Country, Source
         from tracker.records import RecordKind
@@ -21,5 +22,5 @@ class TrackerConfig(RecordsAppConfig):
         # only by restricted records is not public: both come with what refers to them.
         return [
             RecordKind(Country, ftm=countries, in_dataset=False),
-            RecordKind(Source, in_dataset=False),
+            RecordKind(Source, in_dataset=False, same_record=same_source),
         ]

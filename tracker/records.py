@@ -30,6 +30,9 @@ class RecordKind:
       in today's format already.
     - `possible_duplicates`: a function of an unsaved record returning the stored records it may
       duplicate under another spelling; None where a natural key is all that tells records apart.
+    - `same_record`: a function of an unsaved record returning the stored records with its
+      identity beyond the slug (a measure's issuer and identifier): an import that would create
+      it under a new slug stops unless the editor says it is another record.
     - `check_stored`: a rule across records, run on the primary keys of the records written,
       inside the write's transaction, after every write path; raises ValidationError to refuse.
     - `in_dataset`: whether the whole dataset (/data/) holds its public records on their own;
@@ -42,6 +45,7 @@ class RecordKind:
     ftm: Callable | None = None
     upgrade: Callable | None = None
     possible_duplicates: Callable | None = None
+    same_record: Callable | None = None
     check_stored: Callable | None = None
     in_dataset: bool = True
 

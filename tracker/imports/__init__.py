@@ -27,8 +27,13 @@ than a dozen per record (as `loaddata` does):
 An import never publishes, restricts or reverts without the editor saying so:
 - a stored record keeps its visibility whatever the file says (every download says "public"),
   unless `apply_visibility`; new records are restricted unless `restrict_new` is off;
-- a stored record changed here after the file's own `updated_at` for it is a conflict: it is
-  kept as it is here unless the editor takes the file's version of it;
+- a stored record changed here after the file's own `updated_at` for it is a conflict, unless
+  nothing changed it since an import wrote it (its latest history entry is an import's); the
+  import applies nothing until the editor chooses, per conflict, the stored or the file's
+  version;
+- a many-to-many list adds to the stored links unless the editor chooses to replace them;
+- a change to a record that is already public is public at once: the import applies only if
+  the editor agreed to the list of those records the preview showed;
 - the preview's fingerprint (what it read of each stored record, and the keys it would create)
   is checked again on confirmation, so that a confirmation applies exactly what was previewed.
 Fields the site sets (`SITE_FIELDS`) are never taken from a file. A model with a `version`
@@ -43,7 +48,13 @@ from django.db import transaction
 from tracker.figures import invalidate
 from tracker.imports.match import ReadPass
 from tracker.imports.read import check_size, read_fixture, upgraded
-from tracker.imports.report import ImportFailed, ImportReport, PreviewOutdated, check_fingerprint
+from tracker.imports.report import (
+    ImportFailed,
+    ImportReport,
+    PreviewOutdated,
+    check_decided,
+    check_fingerprint,
+)
 from tracker.imports.write import WritePass
 from tracker.records import record_kinds
 from tracker.write_path import service
@@ -72,13 +83,16 @@ class _Import(ReadPass, WritePass):
         restrict_new,
         apply_visibility=False,
         take_file_version=(),
+        keep_stored=(),
         overwrite_newer=False,
         check_duplicates=False,
+        replace_links=False,
     ):
         self.models = importable_models()
         self.user, self.restrict_new = user, restrict_new
         self.apply_visibility, self.overwrite_newer = apply_visibility, overwrite_newer
-        self.take_file_version = set(take_file_version)
+        self.take_file_version, self.keep_stored = set(take_file_version), set(keep_stored)
+        self.replace_links = replace_links
         self.check_duplicates = check_duplicates
         self.report = ImportReport()
         # Pass 1 keeps, per record, only its key and where it is in the file; pass 2 reads the
@@ -104,7 +118,11 @@ def import_fixture(
     restrict_new=True,
     apply_visibility=False,
     take_file_version=(),
+    keep_stored=(),
     overwrite_newer=False,
+    replace_links=False,
+    publish_changes=False,
+    allow_duplicates=False,
     expected_fingerprint=None,
     check_duplicates=False,
     progress=None,
@@ -113,11 +131,18 @@ def import_fixture(
 
     `restrict_new` keeps new records restricted until an editor publishes them;
     `apply_visibility` gives stored records the file's visibility (otherwise they keep theirs).
-    A stored record changed here after the file's version of it is kept as it is here, unless
-    its tag ("label key") is in `take_file_version`, or `overwrite_newer`.
+    A stored record changed here after the file's version of it (a conflict) is written as the
+    file has it if its tag ("label key") is in `take_file_version` (or `overwrite_newer`), kept
+    as it is here if in `keep_stored`; a conflict left undecided stops the import (a dry run
+    reports it).
+    `replace_links`: a many-to-many list replaces the stored links; by default it adds to them.
+    `publish_changes`: True, or the tags of the public records the editor agreed to change (they
+    are public at once); a change to any other public record stops the import.
     `expected_fingerprint`: the preview's `report.fingerprint`; if the database no longer reads
     the same, PreviewOutdated is raised and nothing is changed.
-    `check_duplicates` lists the new people who may be stored people under another spelling.
+    `check_duplicates` lists the new people who may be stored people under another spelling,
+    and the new records with the identity of a stored one (a measure's issuer and identifier):
+    those stop the import unless `allow_duplicates`.
     `progress(done, total)` is called after each record is read.
     """
     job = _Import(
@@ -125,8 +150,10 @@ def import_fixture(
         restrict_new=restrict_new,
         apply_visibility=apply_visibility,
         take_file_version=take_file_version,
+        keep_stored=keep_stored,
         overwrite_newer=overwrite_newer,
         check_duplicates=check_duplicates,
+        replace_links=replace_links,
     )
     with transaction.atomic():
         for index, record in enumerate(records, start=1):
@@ -137,6 +164,8 @@ def import_fixture(
         if expected_fingerprint is not None:
             check_fingerprint(expected_fingerprint, job.report.fingerprint)
         job.find_possible_duplicates()
+        if not dry_run:
+            check_decided(job.report, publish_changes, allow_duplicates)
         job.write(records)
         if dry_run:
             transaction.set_rollback(True)

@@ -20,6 +20,7 @@ from tracker.imports.report import (
     _problems,
     _shown,
 )
+from tracker.models import Visibility
 from tracker.records import kind_of
 
 # Fields the site sets itself, or that follow from others: never read from a file (a file may
@@ -95,6 +96,41 @@ class _Pending:
 def _differences(before, after):
     """The names of the compared fields whose values differ."""
     return [name for name, value in after.items() if before.get(name) != value]
+
+
+# The history's change reason of the entries an import writes: a record whose latest entry is
+# one of them holds what an import wrote, whatever time the import stamped on it.
+IMPORT_REASON = "import"
+
+
+def _written_by_an_import(record):
+    """Whether nothing changed `record` here since an import wrote it (its latest history entry
+    is the import's): a record an import stamped with its own time is not "changed here"."""
+    history_model = _history_model(type(record))
+    if history_model is None:
+        return False
+    latest = (
+        history_model._default_manager.filter(**{record._meta.pk.attname: record.pk})
+        .order_by("-history_date", "-history_id")
+        .values_list("history_change_reason", flat=True)
+        .first()
+    )
+    return latest == IMPORT_REASON
+
+
+def _changes(model, before, after, names):
+    """(field, value stored, value written, links added, links removed) of each changed field,
+    as the preview shows them."""
+    changes = []
+    for name in names:
+        model_field = model._meta.get_field(name)
+        old, new = before.get(name), after[name]
+        added = removed = ""
+        if isinstance(new, set):
+            added = _shown(model_field, new - (old or set()), empty="")
+            removed = _shown(model_field, (old or set()) - new, empty="")
+        changes.append((name, _shown(model_field, old), _shown(model_field, new), added, removed))
+    return changes
 
 
 def _relation_fields(model):
@@ -267,13 +303,30 @@ class ReadPass:
             if not self.writing:
                 self.report.fingerprint[tag] = _fingerprint_value(existing, pending.stored)
             pending.reference.pk = instance.pk = existing.pk
-            imported.changed_fields = _differences(pending.stored, self.snapshot(instance, links))
+            if not self.replace_links:
+                # A list adds to the links stored: what is stored stays linked.
+                for model_field, references in links.items():
+                    listed = {reference.pk for reference in references}
+                    references += [
+                        _Reference(None, pk)
+                        for pk in sorted(pending.stored[model_field.name] - listed)
+                    ]
+            in_file = self.snapshot(instance, links)
+            imported.changed_fields = _differences(pending.stored, in_file)
             imported.action = "changed" if imported.changed_fields else "unchanged"
+            if not self.writing:
+                imported.changes = _changes(model, pending.stored, in_file, imported.changed_fields)
             imported.conflict = self.conflict(model, existing, values, imported, pending, where)
-            if imported.conflict and not imported.conflict.taken:
+            if imported.conflict and imported.conflict.choice == "stored":
                 # Kept as it is here: nothing of the file's version is written.
                 pending.instance, pending.references, pending.links = existing, {}, {}
                 imported.action = "kept"
+            elif (
+                imported.changed_fields
+                and getattr(existing, "visibility", None) == Visibility.PUBLIC
+                and not self.writing
+            ):
+                imported.public_change = True
         self.keys[model][key] = pending.reference
         for alias in aliases:
             self.keys[model].setdefault(alias, pending.reference)
@@ -284,10 +337,12 @@ class ReadPass:
         return imported
 
     def note_possible_duplicate(self, model, key, instance):
-        """Keep a new person to compare with the people stored before the import (only they
-        can be duplicated: self.stored, see stored_record())."""
+        """Keep a new record of a kind with an identity beyond its slug (a person's names, a
+        measure's issuer and identifier) to compare with the records stored before the import
+        (only they can be duplicated: self.stored, see stored_record())."""
+        kind = kind_of(model)
         duplicable = self.check_duplicates and self.stored[model]
-        if duplicable and kind_of(model).possible_duplicates is not None:
+        if duplicable and (kind.possible_duplicates or kind.same_record):
             self.new_people_count += 1
             if len(self.new_people) < MAX_DUPLICATE_CHECKS:
                 self.new_people.append((key, instance))
@@ -339,6 +394,8 @@ class ReadPass:
         # millisecond as the file's version of it is that version.
         if stored_at.replace(microsecond=stored_at.microsecond // 1000 * 1000) <= file_at:
             return None
+        if _written_by_an_import(existing):
+            return None
         in_file = self.snapshot(pending.instance, pending.links)
         fields = [
             (
@@ -348,11 +405,18 @@ class ReadPass:
             )
             for name in imported.changed_fields
         ]
-        taken = self.overwrite_newer or imported.tag in self.take_file_version
-        return Conflict(imported.tag, fields, taken)
+        if self.overwrite_newer or imported.tag in self.take_file_version:
+            choice = "file"
+        elif imported.tag in self.keep_stored:
+            choice = "stored"
+        else:
+            choice = None
+        return Conflict(imported.tag, fields, choice)
 
     def build(self, model, values, where):
         """An unsaved instance of the record, its foreign keys and its many-to-many links."""
+        importable = {f.name for f in model._meta.concrete_fields if not f.primary_key}
+        importable |= {f.name for f in _link_fields(model)}
         for name in values:
             if name in SITE_FIELDS:
                 continue
@@ -360,6 +424,16 @@ class ReadPass:
                 model._meta.get_field(name)
             except FieldDoesNotExist as error:
                 raise ImportFailed(f"{where}: {str(error)[:200]}") from None
+            if name not in importable:
+                # A many-to-many with its own rows (a person freed's sources, with a stance) or
+                # a reverse relation: nothing here would write it, so it is refused, not dropped.
+                raise ImportFailed(
+                    _(
+                        "%(where)s: “%(field)s” cannot be imported on a %(model)s: its rows are "
+                        "records of their own in the file (see the site's downloads)."
+                    )
+                    % {"where": where, "field": name, "model": model._meta.verbose_name}
+                )
         instance, references, links = model(), {}, {}
         for model_field in model._meta.concrete_fields:
             if (
@@ -414,11 +488,19 @@ class ReadPass:
 
     def find_possible_duplicates(self):
         """New people who may be people already stored under another spelling (their kind's
-        `possible_duplicates`), up to MAX_DUPLICATE_CHECKS of them."""
+        `possible_duplicates`), and new records with the identity of a stored one (their kind's
+        `same_record`), up to MAX_DUPLICATE_CHECKS of them."""
         for key, instance in self.new_people:
-            matches = kind_of(type(instance)).possible_duplicates(instance)
-            if matches:
-                self.report.possible_duplicates.append((key, str(instance), matches))
+            kind = kind_of(type(instance))
+            if kind.possible_duplicates:
+                matches = kind.possible_duplicates(instance)
+                if matches:
+                    self.report.possible_duplicates.append((key, str(instance), matches))
+            if kind.same_record:
+                matches = kind.same_record(instance)
+                if matches:
+                    tag = f"{kind.label} {key}"
+                    self.report.same_records.append((tag, str(instance), matches))
         self.report.unchecked_duplicates = self.new_people_count - len(self.new_people)
         self.new_people = []
 

@@ -15,13 +15,68 @@ class PreviewOutdated(ImportFailed):
     """The database changed between the preview and the confirmation."""
 
 
+def _tags(records):
+    names = ", ".join(f"“{record.tag}”" for record in records[:10])
+    more = _(" and %(count)s more") % {"count": len(records) - 10} if len(records) > 10 else ""
+    return f"{names}{more}"
+
+
+def check_decided(report, publish_changes, allow_duplicates=False):
+    """ImportFailed unless every conflict is decided, every change to a public record was
+    agreed (`publish_changes` is True, for all of them, or the tags the editor was shown), and
+    no new record repeats a stored one unless `allow_duplicates`."""
+    if report.same_records and not allow_duplicates:
+        pairs = "; ".join(
+            _("“%(new)s” (%(name)s) is the stored %(stored)s")
+            % {
+                "new": tag,
+                "name": name,
+                "stored": ", ".join(f"“{record}” ({record.slug})" for record in matches),
+            }
+            for tag, name, matches in report.same_records[:10]
+        )
+        raise ImportFailed(
+            _(
+                "New records would repeat stored ones under another slug: %(pairs)s. Use the "
+                "stored record's slug in the file, or say they are other records. Nothing was "
+                "imported."
+            )
+            % {"pairs": pairs}
+        )
+    if report.unresolved_conflicts:
+        raise ImportFailed(
+            _(
+                "%(records)s changed here since the file's version of them: choose, for each, "
+                "the version here or the file's. Nothing was imported."
+            )
+            % {"records": _tags(report.unresolved_conflicts)}
+        )
+    public = report.public_changes
+    agreed = publish_changes is True or {record.tag for record in public} <= set(
+        publish_changes or ()
+    )
+    if public and not agreed:
+        raise ImportFailed(
+            _(
+                "The import changes records that are public, and these changes would be public "
+                "at once: %(records)s. Agree to publish these changes, or leave them out of the "
+                "file. Nothing was imported."
+            )
+            % {"records": _tags(public)}
+        )
+
+
 @dataclass
 class Conflict:
     """A stored record changed here after the file's version of it: (field, here, in the file)."""
 
     tag: str  # "label key": how the editor chooses the file's version of this record
     fields: list
-    taken: bool  # True: the file's version is written; False: the record stays as it is here
+    choice: str = None  # the editor's: "file" (written), "stored" (kept as it is), None: not yet
+
+    @property
+    def taken(self):
+        return self.choice == "file"
 
 
 @dataclass(slots=True)  # one per record of the file: kept small
@@ -32,6 +87,9 @@ class ImportedRecord:
     changed_fields: list = field(default_factory=list)
     conflict: Conflict = None
     kept_visibility: tuple = None  # (here, in the file) when the file's visibility is not applied
+    # [(field, value here, value written, links added, links removed)], for the preview
+    changes: list = field(default_factory=list)
+    public_change: bool = False  # a record public here that the import would change
 
     @property
     def tag(self):
@@ -46,10 +104,22 @@ class ImportReport:
     # [(new person's key, name, [possible duplicates])]
     possible_duplicates: list = field(default_factory=list)
     unchecked_duplicates: int = 0
+    # [(new record's tag, name, [stored records with its identity])]: refused unless allowed
+    same_records: list = field(default_factory=list)
 
     @property
     def conflicts(self):
         return [record for record in self.records if record.conflict]
+
+    @property
+    def unresolved_conflicts(self):
+        """Conflicts the editor has not decided: the import applies nothing until they do."""
+        return [record for record in self.records if record.conflict and not record.conflict.choice]
+
+    @property
+    def public_changes(self):
+        """Records public here that the import would change: they go public at once."""
+        return [record for record in self.records if record.public_change]
 
     @property
     def kept_visibility(self):
@@ -92,10 +162,10 @@ def _lower_first(text):
     return text[:1].lower() + text[1:]
 
 
-def _shown(model_field, value):
+def _shown(model_field, value, empty="(empty)"):
     """A compared value as the preview shows it: related records by name, not by id."""
     if value is None or value == "" or value == set():
-        return "(empty)"
+        return empty
     if model_field.is_relation:
         ids = value if isinstance(value, set) else {value}
         related = model_field.related_model._default_manager.filter(pk__in=ids)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from tracker import services
-from tracker.imports.match import MALFORMED, _history_model, _link_fields
+from tracker.imports.match import IMPORT_REASON, MALFORMED, _history_model, _link_fields
 from tracker.imports.read import upgraded
 from tracker.imports.report import ImportFailed, _problems
 from tracker.models import Visibility
@@ -150,7 +150,8 @@ class WritePass:
                 raise ImportFailed(f"{pending.where}: {problem}") from None
 
     def write_links(self, model, records):
-        """Many-to-many links as the file gives them: added and removed as needed."""
+        """Many-to-many links as pass 1 made them (the file's added to the stored ones, or the
+        file's alone when replacing): added and removed as needed."""
         for model_field in _link_fields(model):
             through = model_field.remote_field.through
             source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
@@ -192,7 +193,10 @@ class WritePass:
             instances = [pending.instance for pending in records]
             for start in range(0, len(instances), BATCH_SIZE):
                 entries += manager.bulk_history_create(
-                    instances[start : start + BATCH_SIZE], update=update, default_user=self.user
+                    instances[start : start + BATCH_SIZE],
+                    update=update,
+                    default_user=self.user,
+                    default_change_reason=IMPORT_REASON,
                 )
         for model_field in history_model._history_m2m_fields:
             link_history = HistoricalRecords.m2m_models[model_field]

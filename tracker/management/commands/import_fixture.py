@@ -3,8 +3,9 @@
 Unlike `loaddata`, each record is checked as the admin would check it, problems are reported in
 plain words naming the record, and the audit history records the import. The defaults and
 checks are the admin's: new records stay restricted, records already here keep their
-visibility, and a record changed here after the file's version of it is kept as it is here;
-a flag says otherwise for each.
+visibility, a list of links adds to the stored one, a record changed here after the file's
+version of it stops the import until the editor chooses a version, and a file that changes
+public records imports only with --publish-changes; a flag says otherwise for each.
 """
 
 import sys
@@ -43,6 +44,41 @@ class Command(BaseCommand):
             help="Records changed here after the file's version of them take the file's "
             "version (default: they are kept as they are here, and listed).",
         )
+        parser.add_argument(
+            "--take-file",
+            action="append",
+            default=[],
+            metavar="TAG",
+            help='A record changed here since the file (its tag, "label key", as listed) takes '
+            "the file's version. Repeat for each.",
+        )
+        parser.add_argument(
+            "--keep-stored",
+            action="append",
+            default=[],
+            metavar="TAG",
+            help="A record changed here since the file stays as it is here. Repeat for each. "
+            "Without a choice for every such record, nothing is imported.",
+        )
+        parser.add_argument(
+            "--replace-links",
+            action="store_true",
+            help="A list of links (sources, nationalities) replaces the stored one (default: it "
+            "adds to it).",
+        )
+        parser.add_argument(
+            "--publish-changes",
+            action="store_true",
+            help="Agree that changes to records already public go public at once (without it, "
+            "a file that changes public records imports nothing and names them).",
+        )
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="New records with the identity of a stored one (a measure's issuer and "
+            "identifier, an entity's name and country, a source's address) are other records: "
+            "create them (without it, nothing is imported and both are named).",
+        )
         parser.add_argument("--user", help="Username recorded as the author in the history.")
 
     def handle(self, *args, path, dry_run, user, verbosity, **options):
@@ -62,6 +98,11 @@ class Command(BaseCommand):
                 restrict_new=not options["publish_new"],
                 apply_visibility=options["apply_visibility"],
                 overwrite_newer=options["overwrite_newer"],
+                take_file_version=options["take_file"],
+                keep_stored=options["keep_stored"],
+                replace_links=options["replace_links"],
+                publish_changes=options["publish_changes"],
+                allow_duplicates=options["allow_duplicates"],
                 check_duplicates=True,
                 progress=self.progress_bar if verbosity >= 1 else None,
             )
@@ -74,6 +115,13 @@ class Command(BaseCommand):
             for record in report.records:
                 changes = f" ({', '.join(record.changed_fields)})" if record.changed_fields else ""
                 self.stdout.write(f"{record.action:9} {record.label} {record.key}{changes}")
+                for name, here, written, added, removed in record.changes:
+                    links = "".join(
+                        f"; {what} {rows}"
+                        for what, rows in (("adds", added), ("removes", removed))
+                        if rows
+                    )
+                    self.stdout.write(f"    {name}: {here!r} -> {written!r}{links}")
         if verbosity >= 1:
             self.warn(report)
         summary = (
@@ -88,12 +136,13 @@ class Command(BaseCommand):
     def warn(self, report):
         """What the editor should know: conflicts, visibilities kept, possible duplicates."""
         for record in report.conflicts:
-            verdict = "takes the file's version" if record.conflict.taken else "kept as it is here"
+            verdict = {
+                "file": "takes the file's version",
+                "stored": "kept as it is here",
+                None: "choose --take-file or --keep-stored",
+            }[record.conflict.choice]
             self.stdout.write(
-                self.style.WARNING(
-                    f"Changed here since the file: {record.tag} ({verdict}; --overwrite-newer "
-                    "takes the file's)"
-                )
+                self.style.WARNING(f"Changed here since the file: {record.tag} ({verdict})")
             )
             for name, here, there in record.conflict.fields:
                 self.stdout.write(f"    {name}: here {here!r}, in the file {there!r}")
@@ -103,10 +152,25 @@ class Command(BaseCommand):
                 f"Keeps its visibility: {record.tag} stays {here} (the file says {there}; "
                 "--apply-visibility applies the file's)"
             )
+        for record in report.public_changes:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Public here, changed at once: {record.tag} "
+                    f"({', '.join(record.changed_fields)}; --publish-changes agrees)"
+                )
+            )
         for key, name, matches in report.possible_duplicates:
             people = ", ".join(f"{person.name} ({person.slug})" for person in matches)
             self.stdout.write(
                 self.style.WARNING(f"Possible duplicate: {name} ({key}) may be {people}")
+            )
+        for tag, name, matches in report.same_records:
+            stored = ", ".join(f"{record} ({record.slug})" for record in matches)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Same record as one stored: {tag} ({name}) is {stored} "
+                    "(--allow-duplicates creates it)"
+                )
             )
         if report.unchecked_duplicates:
             self.stdout.write(f"{report.unchecked_duplicates} more new people were not checked.")
