@@ -4,8 +4,11 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from releases import services
 from releases.models import (
@@ -76,6 +79,16 @@ class HiddenRecords(models.TextChoices):
     LEAVE = "leave", _("Publish the release alone; they stay hidden")
 
 
+class ShownRecordsField(forms.Field):
+    """The hidden records a page listed, each with the version shown ("releases.release:12:3"),
+    so that publishing them publishes what the editor saw and nothing else."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return services.parse_shown(value or [])
+
+
 class ReleaseEventAdminForm(VersionedModelForm):
     """Publishing an event is one deliberate step: the editor sees what it would leave hidden
     (restricted people freed and concessions) and chooses to publish them with it or not."""
@@ -86,20 +99,31 @@ class ReleaseEventAdminForm(VersionedModelForm):
         widget=forms.RadioSelect,
         required=False,
     )
+    hidden_shown = ShownRecordsField(required=False)
     # A history restore has no inline rows: the stored people freed are checked instead.
     checks_stored_releases = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.hidden = []
+        self.hidden = []  # computed once a request, in its transaction
         if self.is_update and self.instance.visibility != Visibility.PUBLIC:
             self.hidden = services.hidden_with(self.instance)
+        self.fields["hidden_shown"].initial = [
+            services.shown_token(record) for record, _problems in self.hidden
+        ]
         if self.hidden:
-            self.fields["hidden_records"].help_text = _(
-                "Publishing this release would leave hidden: %(hidden)s."
-            ) % {"hidden": services.describe_hidden(self.hidden)}
-        else:
+            self.fields["hidden_records"].help_text = format_html(
+                _("Publishing this release would leave hidden: {}."),
+                services.describe_hidden(self.hidden),
+            )
+        elif self.is_update:
             self.fields["hidden_records"].widget = forms.HiddenInput()
+        else:
+            self.fields["hidden_records"].help_text = _(
+                "If you publish the new release, the restricted rows you add below (people "
+                "freed, nationality reports, links to measures...) are published with it, or "
+                "stay hidden."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -112,17 +136,36 @@ class ReleaseEventAdminForm(VersionedModelForm):
             except ValidationError as error:
                 self.add_error("reported_count", error)
         if self.hidden and self.will_be_public(cleaned):
-            choice = cleaned.get("hidden_records")
-            if not choice:
+            self._clean_hidden_choice(cleaned)
+        return cleaned
+
+    def _clean_hidden_choice(self, cleaned):
+        choice = cleaned.get("hidden_records")
+        if not choice:
+            self.add_error(
+                "hidden_records",
+                _(
+                    "Publishing this release would leave hidden: %(hidden)s. Choose whether "
+                    "to publish them with it."
+                )
+                % {"hidden": services.describe_hidden(self.hidden)},
+            )
+        elif choice == HiddenRecords.PUBLISH:
+            shown = cleaned.get("hidden_shown")
+            if shown is None:  # the list was damaged: its own error says so
+                return
+            difference = services.hidden_changes(self.hidden, shown)
+            if difference:
+                self.show_current_hidden()
                 self.add_error(
                     "hidden_records",
                     _(
-                        "Publishing this release would leave hidden: %(hidden)s. Choose whether "
-                        "to publish them with it."
+                        "The records hidden with this release changed after you opened it: "
+                        "%(difference)s. Check the new list above and choose again."
                     )
-                    % {"hidden": services.describe_hidden(self.hidden)},
+                    % {"difference": difference},
                 )
-            elif choice == HiddenRecords.PUBLISH and any(problems for _r, problems in self.hidden):
+            elif any(problems for _r, problems in self.hidden):
                 self.add_error(
                     "hidden_records",
                     _(
@@ -135,7 +178,14 @@ class ReleaseEventAdminForm(VersionedModelForm):
                         )
                     },
                 )
-        return cleaned
+
+    def show_current_hidden(self):
+        """The form shown again lists, and carries, the records hidden now; the choice is asked
+        again."""
+        data = self.data.copy()
+        data.setlist(self.add_prefix("hidden_shown"), self.fields["hidden_shown"].initial)
+        data.pop(self.add_prefix("hidden_records"), None)
+        self.data = data
 
 
 class ReleaseInline(PreloadedAutocompleteInlineMixin, PublishableInlineMixin, admin.TabularInline):
@@ -260,10 +310,11 @@ class ReleaseEventAdmin(PublishableAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or obj.is_public or not self.has_publish_permission(request):
+        if not self.has_publish_permission(request) or (obj is not None and obj.is_public):
             return fieldsets
+        asked = ["hidden_records"] if obj is None else ["hidden_records", "hidden_shown"]
         return [
-            (name, {**options, "fields": [*options["fields"], "hidden_records"]})
+            (name, {**options, "fields": [*options["fields"], *asked]})
             if "visibility" in options["fields"]
             else (name, options)
             for name, options in fieldsets
@@ -299,65 +350,166 @@ class ReleaseEventAdmin(PublishableAdmin):
             return f"0 / {event.documented}"
         return f"{event.documented_public} / {event.documented}"
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.cleaned_data.get("hidden_records") == HiddenRecords.PUBLISH:
-            event = form.instance
-            published = len(services.hidden_with(event))
-            services.publish_hidden(event, user=request.user)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A refusal from a service during the save (the hidden records changed, a row saved
+        by someone else since) undoes the whole save and says why: never a 500."""
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
             self.message_user(
                 request,
-                _("%(count)d hidden records were published with the release.")
-                % {"count": published},
-                messages.SUCCESS,
+                _("Nothing was saved. %(problem)s") % {"problem": " ".join(error.messages)},
+                messages.ERROR,
             )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        if event.visibility != Visibility.PUBLIC or not self.has_publish_permission(request):
+            return
+        choice = form.cleaned_data.get("hidden_records")
+        if change:
+            if choice != HiddenRecords.PUBLISH or not form.hidden:
+                return
+            # The rows this save wrote were seen by the editor at the version it wrote.
+            shown = dict(form.cleaned_data["hidden_shown"])
+            for formset in formsets:
+                for row in formset.saved_forms:
+                    key = (row.instance._meta.label_lower, row.instance.pk)
+                    if key in shown:
+                        shown[key] = row.instance.version
+            published = services.publish_hidden(
+                event, user=request.user, shown=shown, hidden=form.hidden
+            )
+        else:
+            # A new release: its hidden rows are the ones the editor entered in this save.
+            hidden = services.hidden_with(event)
+            if not hidden:
+                return
+            if choice != HiddenRecords.PUBLISH:
+                self.message_user(
+                    request,
+                    _("The release is public; these stay hidden: %(hidden)s.")
+                    % {"hidden": services.describe_hidden(hidden)},
+                    messages.WARNING,
+                )
+                return
+            shown = services.parse_shown(services.shown_token(r) for r, _p in hidden)
+            published = services.publish_hidden(
+                event, user=request.user, shown=shown, hidden=hidden
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d hidden record was published with the release: %(kinds)s.",
+                "%(count)d hidden records were published with the release: %(kinds)s.",
+                len(published),
+            )
+            % {"count": len(published), "kinds": services.count_by_kind(published)},
+            messages.SUCCESS,
+        )
 
     @admin.action(permissions=["publish"], description=_("Publish the selected records"))
     def publish(self, request, queryset):
-        """Publish events; when some would leave people or concessions hidden, first ask
-        whether to publish those with them (a confirmation page, like Django's delete)."""
+        """Publish events; when some have records hidden (public events included), first ask
+        whether to publish those with them (a confirmation page, like Django's delete), and
+        publish exactly the records that page listed."""
         choice = request.POST.get("hidden_records")
-        hidden = {
-            event: services.hidden_with(event)
-            for event in queryset.exclude(visibility=Visibility.PUBLIC)
-        }
+        hidden = {event: services.hidden_with(event) for event in queryset}
         hidden = {event: records for event, records in hidden.items() if records}
         if hidden and choice not in HiddenRecords.values:
-            return TemplateResponse(
-                request,
-                "admin/releases/releaseevent/publish_confirmation.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Publish release events"),
-                    "opts": self.model._meta,
-                    "hidden": [
-                        (event, services.describe_hidden(records))
-                        for event, records in hidden.items()
-                    ],
-                    "choices": HiddenRecords.choices,
-                    "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-                    "seen_versions": request.POST.getlist("_seen_version"),
-                    "select_across": request.POST.get("select_across", "0"),
-                },
-            )
+            return self.publish_confirmation(request, hidden)
+        if choice == HiddenRecords.PUBLISH:
+            try:
+                shown = {
+                    event: services.parse_shown(request.POST.getlist(f"hidden_shown_{event.pk}"))
+                    for event in hidden
+                }
+            except ValidationError as error:
+                return self.publish_confirmation(request, hidden, problem=error.messages)
+            differences = [
+                f"{event}: {difference}"
+                for event in hidden
+                if (difference := services.hidden_changes(hidden[event], shown[event]))
+            ]
+            if differences:
+                return self.publish_confirmation(request, hidden, problem=differences)
+        published = []
         with transaction.atomic():
             changed, refused = self.set_visibility(request, queryset, Visibility.PUBLIC)
             try:
                 if choice == HiddenRecords.PUBLISH:
-                    for event in changed:
-                        if event in hidden:
-                            services.publish_hidden(event, user=request.user)
+                    for event, records in hidden.items():
+                        if event in changed or event.visibility == Visibility.PUBLIC:
+                            published += services.publish_hidden(
+                                event, user=request.user, shown=shown[event], hidden=records
+                            )
             except ValidationError as error:
                 transaction.set_rollback(True)
-                problem = " ".join(error.messages)
                 self.message_user(
                     request,
-                    _("Nothing was published. %(problem)s") % {"problem": problem},
+                    _("Nothing was published. %(problem)s") % {"problem": " ".join(error.messages)},
                     messages.ERROR,
                 )
                 return None
-        self.report_visibility(request, Visibility.PUBLIC, changed, refused)
+        staying = (
+            []
+            if choice == HiddenRecords.PUBLISH
+            else [pair for records in hidden.values() for pair in records]
+        )
+        self.message_user(request, published_message(changed, published, staying), messages.SUCCESS)
+        if refused:
+            self.message_user(request, tracker_services.refused_message(refused), messages.ERROR)
         return None
+
+    def publish_confirmation(self, request, hidden, *, problem=()):
+        """The page that lists each event's hidden records and carries them, with the versions
+        shown, to the publish that follows."""
+        if problem:
+            self.message_user(
+                request,
+                _("Nothing was published: the records hidden changed. %(problem)s")
+                % {"problem": " ".join(problem)},
+                messages.ERROR,
+            )
+        return TemplateResponse(
+            request,
+            "admin/releases/releaseevent/publish_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Publish release events"),
+                "opts": self.model._meta,
+                "hidden": [
+                    (
+                        event,
+                        services.describe_hidden(records),
+                        f"hidden_shown_{event.pk}",
+                        [services.shown_token(record) for record, _problems in records],
+                    )
+                    for event, records in hidden.items()
+                ],
+                "choices": HiddenRecords.choices,
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "seen_versions": request.POST.getlist("_seen_version"),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
+
+
+def published_message(events, published, staying):
+    """What a publish did, by kind: "Published 1 release event and 4 people freed; 2 stay
+    hidden: …"."""
+    done = services.count_by_kind([*events, *published]) or _("nothing")
+    message = _("Published: %(done)s.") % {"done": done}
+    if staying:
+        message += " " + ngettext(
+            "%(count)d stays hidden: %(hidden)s.",
+            "%(count)d stay hidden: %(hidden)s.",
+            len(staying),
+        ) % {"count": len(staying), "hidden": services.describe_hidden(staying)}
+    return message
 
 
 class ReleaseSourceFormSet(forms.BaseInlineFormSet):

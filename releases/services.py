@@ -131,7 +131,8 @@ def hidden_with(event):
 
 
 def describe_hidden(hidden):
-    """The list of `hidden_with()` in words, for the editor."""
+    """The list of `hidden_with()` in words, for the editor: plain text, to be escaped where it
+    is shown (a record's name is anything a case worker typed)."""
     return "; ".join(
         f"{record._meta.verbose_name} “{record}”"
         + (f" ({', '.join(str(problem) for problem in problems)})" if problems else "")
@@ -139,22 +140,116 @@ def describe_hidden(hidden):
     )
 
 
+def shown_token(record):
+    """How a page names a record it lists with the version it showed: "releases.release:12:3"."""
+    return f"{record._meta.label_lower}:{record.pk}:{record.version}"
+
+
+def parse_shown(values):
+    """{(model label, pk): version} of the tokens a page carried; ValidationError on any value
+    that is not one (a form error for the editor, never a 500)."""
+    shown = {}
+    for value in values:
+        label, pk, version = (str(value).split(":") + ["", ""])[:3]
+        if not (label.count(".") == 1 and pk.isdecimal() and version.isdecimal()):
+            raise ValidationError(
+                _("The list of records shown is damaged (“%(value)s”): reload the page."),
+                params={"value": value},
+                code="bad_shown",
+            )
+        shown[(label, int(pk))] = int(version)
+    return shown
+
+
+def count_by_kind(records):
+    """ "2 people freed, 1 person" of `records`, by model verbose names."""
+    counts = {}
+    for record in records:
+        counts.setdefault(type(record), 0)
+        counts[type(record)] += 1
+    return ", ".join(
+        f"{count} "
+        + str(model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural)
+        for model, count in counts.items()
+    )
+
+
+def hidden_changes(hidden, shown):
+    """What differs between the records hidden now and those the editor was shown: a sentence,
+    or "" when they are the same, at the same versions."""
+    now = {(record._meta.label_lower, record.pk): record for record, _problems in hidden}
+    added = [record for key, record in now.items() if key not in shown]
+    changed = [
+        record for key, record in now.items() if key in shown and record.version != shown[key]
+    ]
+    gone = [key for key in shown if key not in now]
+    parts = []
+    if added:
+        parts.append(
+            _("not shown to you: %(records)s")
+            % {"records": describe_hidden([(r, []) for r in added])}
+        )
+    if changed:
+        parts.append(
+            _("changed since: %(records)s")
+            % {"records": describe_hidden([(r, []) for r in changed])}
+        )
+    if gone:
+        parts.append(
+            ngettext(
+                "%(count)d record shown is no longer hidden with it",
+                "%(count)d records shown are no longer hidden with it",
+                len(gone),
+            )
+            % {"count": len(gone)}
+        )
+    return "; ".join(parts)
+
+
 @service
-def publish_hidden(event, *, user):
-    """Publish, with `event`, every record `hidden_with(event)` lists; all or nothing."""
-    for record, problems in hidden_with(event):
+def publish_hidden(event, *, user, shown, hidden=None):
+    """Publish, with `event`, exactly the hidden records the editor was shown; all or nothing.
+
+    `shown`: {(model label, pk): version} as the page listed them (parse_shown). The list is
+    recomputed here, in the writing transaction, with the event's row locked; if anything not
+    shown now belongs to the event, or a record shown changed since, nothing is published.
+    `hidden`: the list already computed in this same transaction (the form's), to compute it
+    once a request. Returns the records published.
+    """
+    ReleaseEvent.objects.select_for_update().filter(pk=event.pk).first()
+    if hidden is None:
+        hidden = hidden_with(event)
+    difference = hidden_changes(hidden, shown)
+    if difference:
+        raise ValidationError(
+            _(
+                "The records hidden with this release changed after you opened it, so nothing "
+                "was published: %(difference)s. Check the new list and choose again."
+            ),
+            params={"difference": difference},
+            code="hidden_changed",
+        )
+    for record, problems in hidden:
         if problems:
             raise ValidationError(
                 _("“%(record)s” cannot be published: %(problems)s."),
                 params={"record": record, "problems": "; ".join(map(str, problems))},
             )
+    published = {}
+    for record, _problems in hidden:
+        key = (record._meta.label_lower, record.pk)
+        if key in published:  # a person freed twice in the event is listed twice
+            continue
         record.visibility = Visibility.PUBLIC
         services.save_record(
             record,
             user=user,
-            seen_version=record.version,
+            seen_version=shown[key],
             update_fields=["visibility", "updated_at"],
+            check_sources=False,  # checked above, from the same list
         )
+        published[key] = record
+    return list(published.values())
 
 
 SYNTHETIC_BATCH_SIZE = 2000

@@ -273,7 +273,7 @@ def test_publishing_an_event_lists_what_it_leaves_hidden(editor, client, restric
     data.update(visibility=Visibility.PUBLIC, hidden_records="publish")
     response = editor.post(change_url(event), data, follow=True)
     # Two people freed, a person, the link to the measure and the measure itself.
-    assert "5 hidden records were published with the release." in response.text
+    assert "5 hidden records were published with the release" in response.text
     page = client.get(event.get_absolute_url())
     assert page.status_code == 200
     assert "Anna Example" in page.text and "Unsourced Person" in page.text
@@ -309,7 +309,10 @@ def test_the_publish_action_asks_about_hidden_records_first(editor, client, rest
     assert data["_seen_version"] == selection["_seen_version"]
     data["hidden_records"] = "publish"
     response = editor.post(changelist_url(ReleaseEvent), data, follow=True)
-    assert "1 record published." in response.text
+    assert (
+        "Published: 1 release event, 1 person freed, 2 prisoners, 1 link to a release, "
+        "1 sanctions measure." in response.text
+    )
     event.refresh_from_db()
     assert event.visibility == Visibility.PUBLIC
     assert not Release.objects.exclude(visibility=Visibility.PUBLIC).exists()

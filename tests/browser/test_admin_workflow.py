@@ -134,7 +134,7 @@ def test_a_case_worker_enters_a_release_an_editor_publishes_it_the_public_sees_i
     page.locator("input[name=_save]").click()
     # The two people freed, the measure and its link to the release.
     expect(page.locator(".messagelist .success").first).to_contain_text(
-        "4 hidden records were published with the release."
+        "4 hidden records were published with the release: "
     )
     assert set(
         Prisoner.objects.filter(slug__in=["anna-example", "boris-sample"]).values_list(
