@@ -1,4 +1,4 @@
-"""Root URLs. The public URLs are a contract (see DESIGN.md): people link to them.
+"""Root URLs. The public URLs are a contract (README, "Public pages"): people link to them.
 
 Every page is in three languages: English at the URLs below, whatever the browser asks for;
 Belarusian and Russian under /be/ and /ru/ (i18n_patterns without a prefix for the default).

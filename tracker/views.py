@@ -108,8 +108,7 @@ class CachedPageMixin:
             values = [value for value in values if value != ""]
             if values:
                 query.setlist(name, values)
-        query._mutable = False
-        return query
+        return QueryDict(query.urlencode())  # immutable, as Django's own request.GET
 
     def dispatch(self, request, *args, **kwargs):
         if request.method != "GET" or "format" in request.GET:
