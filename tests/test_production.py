@@ -9,7 +9,6 @@ The development setup the other tests use finds static files in the apps' folder
 import os
 import re
 import secrets
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +17,7 @@ import pytest
 
 from tests.public_pages import every_response
 from tests.test_security import assert_security_headers
-from tests.test_two_servers import free_port, manage, new_database, serve
+from tests.test_two_servers import free_port, manage, new_database, serve, stop
 
 # Every address of a static file in a page: stylesheets, scripts, icons, images, share cards.
 STATIC_REFERENCE = re.compile(r'(?:href|src|content)="([^"]*/static/[^"]+)"')
@@ -68,12 +67,7 @@ def _serve(database, tmp_path):
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
 
 
 def test_every_page_and_the_static_files_it_uses_answer_in_production(production_server):

@@ -157,6 +157,16 @@ class Visitor:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
 
 
+def stop(server):
+    """Stop a server `serve` started: politely, then for good after 15 seconds."""
+    server.terminate()
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def serve(env, port, log, *, started=lambda status: status == 200):
     """gunicorn on `port`, once its home page answers with a status that `started` accepts."""
     server = subprocess.Popen(
@@ -203,12 +213,7 @@ def two_servers(database, shared_redis, tmp_path):
         yield env_a, *visitors
     finally:
         for server, log in servers:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
             log.close()
 
 
