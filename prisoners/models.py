@@ -14,6 +14,7 @@ from prisoners import search, search_index
 from tracker import dates
 from tracker.dates import DatePrecision
 from tracker.models import (
+    ChoiceLabel,
     CountQualifier,
     Country,
     Publishable,
@@ -180,6 +181,7 @@ class Prisoner(Publishable):
         default=PrisonerStatus.UNKNOWN,
         db_index=True,
     )
+    get_status_display = ChoiceLabel(PrisonerStatus, "status")
     sources = models.ManyToManyField(
         Source, blank=True, related_name="prisoners", verbose_name=_("sources")
     )

@@ -12,8 +12,6 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -61,8 +59,29 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
-# {field: {choice value: its (lazy) label}}: Publishable._get_FIELD_display().
-_CHOICE_LABELS = {}
+class ChoiceLabel:
+    """`get_FOO_display()` that translates only the label shown.
+
+    Django's own hashes every (lazy) label of the field's choices at each call, which
+    translates them all: for a listing's rows, thousands of translations. Declared on the model,
+    `get_kind_display = ChoiceLabel(ConcessionKind, "kind")`, it stands where Django would add
+    its own (a field adds `get_FOO_display` only to a model that declares none)."""
+
+    def __init__(self, choices, field_name):
+        self.choices = choices
+        self.field_name = field_name
+
+    def __get__(self, record, owner=None):
+        if record is None:
+            return self
+        return functools.partial(self.label, record)
+
+    def label(self, record):
+        value = getattr(record, self.field_name)
+        try:
+            return str(self.choices(value).label)
+        except ValueError:  # not one of the choices (an unsaved, unvalidated record)
+            return value
 
 
 class Versioned(models.Model):
@@ -106,18 +125,6 @@ class Publishable(Versioned):
                 name="%(app_label)s_%(class)s_visibility_valid",
             )
         ]
-
-    def _get_FIELD_display(self, field):
-        """`get_kind_display()` and the like, as Django's, translating only the label shown.
-        Django's hashes every (lazy) label of the field's choices at each call, which
-        translates them all: for a listing's rows, thousands of translations."""
-        labels = _CHOICE_LABELS.get(field)
-        if labels is None:
-            labels = _CHOICE_LABELS[field] = {
-                make_hashable(value): label for value, label in field.flatchoices
-            }
-        value = getattr(self, field.attname)
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
     @property
     def is_public(self):

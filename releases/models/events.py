@@ -14,6 +14,7 @@ from prisoners.models import Prisoner
 from tracker import dates
 from tracker.dates import clean_partial_date, precision_field
 from tracker.models import (
+    ChoiceLabel,
     Country,
     Publishable,
     PublishableQuerySet,
@@ -277,6 +278,7 @@ class ReleaseSource(models.Model):
         Source, on_delete=models.PROTECT, related_name="release_links", verbose_name=_("source")
     )
     stance = models.CharField(_("stance"), max_length=12, choices=Stance, default=Stance.SUPPORTS)
+    get_stance_display = ChoiceLabel(Stance, "stance")
     quote = models.TextField(
         _("quote or note"),
         blank=True,
@@ -339,12 +341,14 @@ class Release(Publishable):
             "as contradicting). Not freed: shown wrong, or refused release and stayed."
         ),
     )
+    get_status_display = ChoiceLabel(ReleaseStatus, "status")
     circumstances = models.CharField(
         _("circumstances"),
         max_length=20,
         choices=ReleaseCircumstances,
         default=ReleaseCircumstances.UNKNOWN,
     )
+    get_circumstances_display = ChoiceLabel(ReleaseCircumstances, "circumstances")
     transit = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,

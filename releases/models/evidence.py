@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from releases.models.events import ReleaseEvent
 from tracker.models import (
+    ChoiceLabel,
     CountQualifier,
     Country,
     Publishable,
@@ -229,6 +230,7 @@ class Participant(Publishable):
         help_text=_("One person or body a row: “Keith Kellogg”, then “John Coale”."),
     )
     role = models.CharField(_("role"), max_length=20, choices=ParticipantRole)
+    get_role_display = ChoiceLabel(ParticipantRole, "role")
     title = models.CharField(
         _("title or function"),
         max_length=300,

@@ -16,6 +16,7 @@ from releases.models.events import ReleaseEvent
 from tracker import dates
 from tracker.dates import DatePrecision, clean_partial_date, precision_field
 from tracker.models import (
+    ChoiceLabel,
     CountQualifier,
     Country,
     Publishable,
@@ -77,6 +78,7 @@ class SanctionedEntity(Publishable):
         error_messages={"unique": _("Another entity already uses this slug.")},
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EntityKind)
+    get_kind_display = ChoiceLabel(EntityKind, "kind")
     country = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
@@ -261,6 +263,7 @@ class SanctionsConcession(Publishable):
         help_text=_("The country whose sector, companies or officials are sanctioned."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ConcessionKind, db_index=True)
+    get_kind_display = ChoiceLabel(ConcessionKind, "kind")
     announced_on = models.DateField(
         _("announced on"), null=True, blank=True, help_text=_("Blank if not reported.")
     )
@@ -462,6 +465,7 @@ class ConcessionLink(Publishable):
             "in the note)."
         ),
     )
+    get_basis_display = ChoiceLabel(LinkBasis, "basis")
     note = models.CharField(_("note"), max_length=500, blank=True)
     sources = models.ManyToManyField(
         Source, blank=True, related_name="concession_links", verbose_name=_("sources")
