@@ -44,10 +44,12 @@ def upload(client, data, **fields):
 
 def test_an_editor_previews_then_confirms_an_import(editor):
     before = state()
-    preview = upload(editor, SEED, restrict_new="on")
+    preview = upload(editor, SEED)
     assert preview.status_code == 200
     assert "Preview of colleague.json" in preview.text
     assert "ales-bialiatski" in preview.text and "created" in preview.text
+    # No option posted (a form sent without its checkboxes): new records stay restricted.
+    assert "New records will stay restricted until an editor publishes them." in preview.text
     assert state() == before  # nothing changed yet
 
     done = editor.post("/admin/import/", {"confirm": "1"}, follow=True)
@@ -59,6 +61,15 @@ def test_an_editor_previews_then_confirms_an_import(editor):
     assert event.history.latest().history_user == editor.user
 
 
+def test_new_records_are_published_with_the_import_only_when_the_editor_asks(editor):
+    preview = upload(editor, SEED, publish_new="on")
+    assert "those it marks public are published with the import" in preview.text
+    editor.post("/admin/import/", {"confirm": "1"}, follow=True)
+    event = ReleaseEvent.objects.get()
+    assert event.visibility == Visibility.PUBLIC
+    assert Prisoner.objects.public().count() == Prisoner.objects.count() == 4
+
+
 def test_the_preview_shows_what_would_change(editor, seed):
     changed = copy.deepcopy(SEED)
     event = next(r for r in changed if r["model"] == "releases.releaseevent")
@@ -67,12 +78,6 @@ def test_the_preview_shows_what_would_change(editor, seed):
     assert "belarus-release-2025-12-13" in response.text
     assert "changed: reported_count" in response.text
     assert ReleaseEvent.objects.get().reported_count == 123
-
-
-def test_an_import_keeps_the_files_visibility_when_asked(editor):
-    upload(editor, SEED)
-    editor.post("/admin/import/", {"confirm": "1"})
-    assert ReleaseEvent.objects.get().visibility == Visibility.PUBLIC
 
 
 def broken(mutate):

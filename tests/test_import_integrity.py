@@ -150,7 +150,7 @@ def test_a_file_never_publishes_a_record_restricted_here(seed, editor):
     Prisoner.objects.filter(slug="ales-bialiatski").update(visibility=Visibility.RESTRICTED)
     records = seed_copy()
     event_fields(records)["reported_count"] = 124  # a real change beside the visibility
-    preview = upload(editor, records, restrict_new="on")
+    preview = upload(editor, records)
     assert preview.status_code == 200
     assert "Records that keep their visibility" in preview.text
     assert f"releases.releaseevent {EVENT}: stays restricted (the file says public)" in preview.text

@@ -80,10 +80,14 @@ class ImportUploadForm(forms.Form):
         label=_("JSON fixture"),
         help_text=_("A file downloaded from a tracker (format=json) or written by dumpdata."),
     )
-    restrict_new = forms.BooleanField(
-        label=_("Keep new records restricted until they are reviewed"),
+    publish_new = forms.BooleanField(
+        label=_("New records take the file's visibility"),
         required=False,
-        initial=True,
+        initial=False,
+        help_text=_(
+            "Off: new records stay restricted until an editor publishes them. On: those the file "
+            "marks public are published with the import."
+        ),
     )
     apply_visibility = forms.BooleanField(
         label=_("Apply the file's visibility to existing records"),
@@ -147,7 +151,7 @@ class ImportFixtureView(View):
             return self.render(request, status=400, form=form)
         raw = form.cleaned_data["fixture"].read()
         options = {
-            "restrict_new": form.cleaned_data["restrict_new"],
+            "restrict_new": not form.cleaned_data["publish_new"],
             "apply_visibility": form.cleaned_data["apply_visibility"],
             "replace_links": form.cleaned_data["replace_links"],
         }
