@@ -124,8 +124,10 @@ def test_a_conflict_applies_nothing_until_the_editor_chooses(seed, editor, tmp_p
         call_command("import_fixture", write(tmp_path, records), verbosity=0)
     assert state() == before  # not half applied: the new person is not created either
     assert not Prisoner.objects.filter(slug="new-person").exists()
+    # The upload is kept: the refusal shows the preview again, with the choice to make.
+    assert "The file is still here" in refused.text
+    assert f'name="version {EVENT_TAG}"' in refused.text
 
-    upload(editor, records)
     done = editor.post(
         "/admin/import/", {"confirm": "1", f"version {EVENT_TAG}": "stored"}, follow=True
     )

@@ -211,6 +211,9 @@ def test_a_confirmation_after_a_change_here_is_refused(seed, editor):
         response.text
     )
     assert state() == before
+    # The new preview is on the page, against the records as they are now.
+    assert "The file is still here" in response.text
+    assert "Corrected by a colleague meanwhile" in response.text
 
 
 def test_a_confirmation_after_a_record_appeared_is_refused(db, editor, make_event):

@@ -75,6 +75,15 @@ def chosen(data, version):
     ]
 
 
+# The upload form's choices, kept with a pending upload from its preview to its confirmation,
+# and what each is when a pending upload does not say.
+PREVIEW_OPTIONS = {"restrict_new": True, "apply_visibility": False, "replace_links": False}
+
+
+def options_of(pending):
+    return {name: pending.get(name, default) for name, default in PREVIEW_OPTIONS.items()}
+
+
 class ImportUploadForm(forms.Form):
     fixture = forms.FileField(
         label=_("JSON fixture"),
@@ -155,26 +164,39 @@ class ImportFixtureView(View):
             "apply_visibility": form.cleaned_data["apply_visibility"],
             "replace_links": form.cleaned_data["replace_links"],
         }
+        return self.preview(
+            request, raw, {"name": form.cleaned_data["fixture"].name, **options}, form=form
+        )
+
+    def preview(self, request, raw, pending, *, form=None, error=None, status=200):
+        """What the import of `raw` would do now, shown; the upload and the preview's
+        fingerprint wait under a new token for the confirmation. `pending`: the file's name and
+        the upload form's choices (and the token it waited under before, if it did)."""
+        options = options_of(pending)
         try:
             report = import_fixture(
                 read_fixture(raw), user=request.user, dry_run=True, check_duplicates=True, **options
             )
-        except ImportFailed as error:
-            return self.render(request, status=400, form=form, error=str(error))
-        previous = request.session.get(SESSION_KEY)
-        if previous:  # a preview replaces the one before it
-            discard(previous["token"])
-        token = secrets.token_hex(16)
-        upload_path, fingerprint_path = pending_paths(token)
+        except ImportFailed as failed:
+            if "token" in pending:
+                discard(pending["token"])
+            shown = f"{error} {failed}" if error else str(failed)
+            return self.render(request, status=400, form=form or ImportUploadForm(), error=shown)
+        waiting = {**pending, "token": secrets.token_hex(16)}
+        upload_path, fingerprint_path = pending_paths(waiting["token"])
         write_private(upload_path, raw)
         write_private(fingerprint_path, json.dumps(report.fingerprint).encode())
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": form.cleaned_data["fixture"].name,
-            **options,
-        }
+        for replaced in (request.session.get(SESSION_KEY), pending):  # one upload waits
+            if replaced and "token" in replaced:
+                discard(replaced["token"])
+        request.session[SESSION_KEY] = waiting
         return self.render(
-            request, report=report, filename=form.cleaned_data["fixture"].name, **options
+            request,
+            status=status,
+            report=report,
+            filename=pending["name"],
+            error=error,
+            **options,
         )
 
     def pending(self, request):
@@ -193,13 +215,12 @@ class ImportFixtureView(View):
         if pending is None:
             messages.error(request, _("Nothing is waiting to be imported. Upload the file again."))
             return redirect("admin-import")
+        raw = upload_path.read_bytes()
         try:
             report = import_fixture(
-                read_fixture(upload_path.read_bytes()),
+                read_fixture(raw),
                 user=request.user,
-                restrict_new=pending["restrict_new"],
-                apply_visibility=pending["apply_visibility"],
-                replace_links=pending.get("replace_links", False),
+                **options_of(pending),
                 take_file_version=chosen(request.POST, "file"),
                 keep_stored=chosen(request.POST, "stored"),
                 # The public records listed on the preview (their versions are in its
@@ -211,12 +232,11 @@ class ImportFixtureView(View):
                 allow_duplicates=bool(request.POST.get("allow_duplicates")),
                 expected_fingerprint=json.loads(fingerprint_path.read_bytes()),
             )
-        except PreviewOutdated as error:
-            return self.render(request, status=409, form=ImportUploadForm(), error=str(error))
-        except ImportFailed as error:
-            return self.render(request, status=400, form=ImportUploadForm(), error=str(error))
-        finally:
-            discard(pending["token"])
+        except (PreviewOutdated, ImportFailed) as refused:
+            # The upload stays: the editor sees the preview as it is now, and chooses again.
+            status = 409 if isinstance(refused, PreviewOutdated) else 400
+            return self.preview(request, raw, pending, error=str(refused), status=status)
+        discard(pending["token"])
         messages.success(
             request,
             _(
