@@ -25,9 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUT_MODULES = [
     *ROOT.glob("*/admin.py"),
     ROOT / "tracker" / "admin_views.py",
-    # Pass 2 of the importer (tracker/imports/write.py) still writes in bulk itself, inside the
-    # import_fixture service: moving it into the services is the open part of issue 21 (item 8).
-    *(path for path in ROOT.glob("tracker/imports/*.py") if path.name != "write.py"),
+    *ROOT.glob("tracker/imports/*.py"),
     *ROOT.glob("*/management/commands/*.py"),
     *ROOT.glob("*/views.py"),
     *ROOT.glob("releases/synthetic/*.py"),
