@@ -58,7 +58,6 @@ from tracker.imports.report import (
 )
 from tracker.imports.write import WritePass
 from tracker.records import record_kinds
-from tracker.write_path import service
 
 __all__ = [
     "ImportFailed",
@@ -108,7 +107,6 @@ class _Import(ReadPass, WritePass):
         self.new_people, self.new_people_count = [], 0
 
 
-@service  # pass 2 writes through tracker.services.write_in_bulk
 def import_fixture(
     records,
     *,
@@ -127,6 +125,9 @@ def import_fixture(
     progress=None,
 ):
     """Import fixture records in one transaction; with `dry_run`, report and roll back.
+
+    It writes nothing itself: pass 2 hands the records to `tracker.services.write_in_bulk`, so
+    that a write of its own would be refused in a request, as anywhere (tracker.write_path).
 
     `restrict_new` keeps new records restricted until an editor publishes them;
     `apply_visibility` gives stored records the file's visibility (otherwise they keep theirs).
