@@ -7,13 +7,16 @@ input (admin, import, commands, views) finds no write of its own, including the 
 """
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.db import transaction
 
 from prisoners.models import Prisoner
+from tests.test_import import SEED, upload
 from tracker import services
 from tracker.admin import ServicedAdminMixin
 from tracker.models import Country
@@ -25,9 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUT_MODULES = [
     *ROOT.glob("*/admin.py"),
     ROOT / "tracker" / "admin_views.py",
-    # Pass 2 of the importer (tracker/imports/write.py) still writes in bulk itself, inside the
-    # import_fixture service: moving it into the services is the open part of issue 21 (item 8).
-    *(path for path in ROOT.glob("tracker/imports/*.py") if path.name != "write.py"),
+    *ROOT.glob("tracker/imports/*.py"),
     *ROOT.glob("*/management/commands/*.py"),
     *ROOT.glob("*/views.py"),
     *ROOT.glob("releases/synthetic/*.py"),
@@ -204,3 +205,31 @@ def test_a_prisoner_deleted_in_the_admin_goes_through_the_service(staff_client, 
     assert not Prisoner.objects.filter(pk=person.pk).exists()
     deletion = Prisoner.history.filter(id=person.pk, history_type="-").get()
     assert deletion.history_user == staff_client.user
+
+
+@pytest.fixture
+def import_writing_past_the_service(monkeypatch):
+    """The importer as it would be if its pass 2 wrote the records itself: the bulk service's
+    body, without @service."""
+    monkeypatch.setattr(services, "write_in_bulk", services.write_in_bulk.__wrapped__)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("import_writing_past_the_service")
+def test_an_import_that_writes_past_the_service_fails_in_a_real_request(editor):
+    with pytest.raises(UnservicedWrite, match="saved outside a service"):
+        upload(editor, SEED, restrict_new="on")
+
+    assert not Prisoner.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("import_writing_past_the_service")
+def test_an_import_that_writes_past_the_service_fails_in_the_command(tmp_path):
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(SEED), "utf-8")
+
+    with pytest.raises(UnservicedWrite, match="saved outside a service"):
+        call_command("import_fixture", str(path), verbosity=0)
+
+    assert not Prisoner.objects.exists()

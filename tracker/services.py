@@ -2,8 +2,10 @@
 the importer and the commands. Each is a `@service` (tracker.write_path): nothing else may
 write a record.
 
-The importer writes in bulk (tracker.imports) and keeps the same rules: it writes the next
-`version` of every record it changes, and calls `check_publishable` before it publishes.
+Writers of many records at once (the importer, tracker.imports) hand them to `write_in_bulk`,
+which writes them a batch at a time and keeps the same rules: the next `version` of every record
+it changes, a history entry naming the user, a source for every record it publishes, and the
+rules across stored records that the record kinds declare.
 
 Two rules live here:
 - **No lost update.** A writer says which `version` of a record it saw; `check_current` locks
@@ -11,17 +13,29 @@ Two rules live here:
 - **Publishing needs a source.** Every public fact cites where it comes from.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import formats
+from django.db.models.signals import pre_save
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
 
+from tracker.figures import invalidate
 from tracker.models import Visibility
 from tracker.records import kind_of
 from tracker.write_path import service
 
 BATCH_SIZE = 1000
+# Python's own errors on values of the wrong shape (a dict for a date, a list for a number):
+# what reading a record may raise, and what a database adapter may raise for a value it cannot
+# send.
+MALFORMED = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError)
 
 
 class StaleRecord(ValidationError):
@@ -237,6 +251,16 @@ def check_stored(model, pks):
         kind.check_stored(pks)
 
 
+def describe_invalid(error):
+    """A ValidationError in plain words: "field: message; other message"."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(
+        f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+        for name, messages in error.message_dict.items()
+    )
+
+
 def refused_message(refused):
     return ngettext(
         "%(count)d record was not changed: %(reasons)s",
@@ -246,3 +270,241 @@ def refused_message(refused):
         "count": len(refused),
         "reasons": " ".join(f"“{record}”: {reason}" for record, reason in refused.items()),
     }
+
+
+@dataclass(eq=False)
+class BulkRow:
+    """One record for `write_in_bulk`, as its writer matched it with what is stored.
+
+    - `instance`: the record as it is to be stored (a stored record's with its primary key).
+    - `stored`: None for a new record; otherwise the stored values the writer compared it with
+      (their "visibility" tells whether this write publishes it).
+    - `references` ({foreign key field: stand-in}) and `links` ({many-to-many field: [stand-ins]})
+      the records it refers to, which may be new ones of an earlier batch or model: a stand-in is
+      anything with a `pk`, read when the row is written. `links` holds the whole list of a
+      field after the write (the writer added the stored links to the new ones, or chose to
+      replace them); a field left out keeps its links.
+    - `reference`: the stand-in the other rows refer to it by; it gets the `pk` of a new record.
+    - `where`: how a refusal names it ("Record 12 (prisoners.prisoner “ales-taraschyk”)").
+    """
+
+    where: str
+    instance: object
+    references: dict
+    links: dict
+    reference: object
+    stored: dict = None
+
+
+@service
+def write_in_bulk(batches, *, user, reason):
+    """Write many records in one transaction, a batch at a time, and keep every write's rules.
+
+    `batches` yields batches ({model: [BulkRow]}); it may be a generator that reads the next
+    batch once the one before is written (memory stays flat) and refers to its new records.
+    Each batch is written model by model, parents first: new records inserted and changed ones
+    updated in bulk (stamped `updated_at` and given their next `version`), their many-to-many
+    links as listed, and one history entry a record naming `user`, with `reason`.
+    After the last batch: a record this write publishes must cite a source, and the rules across
+    stored records that each kind declares hold (`check_stored`). The cached figures are
+    refreshed at commit. A refusal is a ValidationError naming the record; the transaction then
+    keeps nothing of the write.
+    """
+    write = _BulkWrite(user=user, reason=reason)
+    for batch in batches:
+        write.batch(batch)
+    write.check_rules()
+    invalidate()  # bulk writes send no post_save
+
+
+class _BulkWrite:
+    """The state of one `write_in_bulk`: what it wrote so far, by model."""
+
+    def __init__(self, *, user, reason):
+        self.user, self.reason = user, reason
+        self.written = defaultdict(list)  # model -> primary keys of the records written
+        self.publishing = defaultdict(dict)  # model -> {pk: where} of the records made public
+
+    def batch(self, rows_by_model):
+        for model in serializers.sort_dependencies([(None, list(rows_by_model))]):
+            rows = rows_by_model[model]
+            for row in rows:
+                for model_field, reference in row.references.items():
+                    setattr(row.instance, model_field.attname, reference.pk)
+                row.instance._history_user = self.user
+                # As save() would: receivers keep derived fields (a search key) current.
+                pre_save.send(
+                    sender=model,
+                    instance=row.instance,
+                    raw=False,
+                    using=model._default_manager.db,
+                    update_fields=None,
+                )
+            new = [row for row in rows if row.stored is None]
+            changed = [row for row in rows if row.stored is not None]
+            self.insert(model, new)
+            self.update(model, changed)
+            self.write_links(model, rows)
+            self.write_history(model, new, changed)
+            self.written[model] += [row.instance.pk for row in rows]
+            if kind_of(model).publishable:
+                self.publishing[model].update(
+                    (row.instance.pk, row.where)
+                    for row in rows
+                    if row.instance.visibility == Visibility.PUBLIC
+                    and (row.stored or {}).get("visibility") != Visibility.PUBLIC
+                )
+
+    def check_rules(self):
+        # After every batch: a record's sources may be records of another model (the sources a
+        # person freed cites), written after it.
+        for model, publishing in self.publishing.items():
+            self.check_published(model, publishing)
+        for model, pks in self.written.items():
+            check_stored(model, pks)
+
+    @staticmethod
+    def check_published(model, publishing):
+        """A record the write makes public ({pk: where}) must cite a source, as anywhere on the
+        site."""
+        cites_nothing = unsourced(model, list(publishing))
+        if cites_nothing:
+            where = [publishing[pk] for pk in cites_nothing]
+            more = _(" and %(count)s more") % {"count": len(where) - 5} if len(where) > 5 else ""
+            raise ValidationError(
+                _(
+                    "%(records)s: a public record must cite at least one source. "
+                    "Add its sources to the file, or keep new records restricted."
+                )
+                % {"records": f"{', '.join(where[:5])}{more}"},
+                code="unpublishable",
+            )
+
+    def insert(self, model, rows):
+        for start in range(0, len(rows), BATCH_SIZE):
+            batch = rows[start : start + BATCH_SIZE]
+            try:
+                with transaction.atomic():
+                    model._default_manager.bulk_create([row.instance for row in batch])
+            except (DatabaseError, *MALFORMED):
+                self.write_one_by_one(batch, lambda instance: instance.save_base(raw=True))
+            for row in batch:
+                row.reference.pk = row.instance.pk
+
+    def update(self, model, rows):
+        now = timezone.now()
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.name != "created_at"
+        ]
+        stamped = "updated_at" in names
+        versioned = kind_of(model).versioned
+        for row in rows:
+            if stamped:
+                row.instance.updated_at = now
+            if versioned:
+                row.instance.version += 1  # from the stored record's version
+        for start in range(0, len(rows), BATCH_SIZE):
+            batch = rows[start : start + BATCH_SIZE]
+            try:
+                with transaction.atomic():
+                    model._default_manager.bulk_update([row.instance for row in batch], names)
+            except (DatabaseError, *MALFORMED):
+                self.write_one_by_one(
+                    batch, lambda instance: instance.save_base(raw=True, update_fields=names)
+                )
+
+    @staticmethod
+    def write_one_by_one(batch, write):
+        """The database refused a batch: write its records one by one, and say which one it
+        refuses and why, in Django's words where validation knows them."""
+        for row in batch:
+            try:
+                with transaction.atomic():
+                    write(row.instance)
+            except (DatabaseError, *MALFORMED) as error:
+                try:
+                    row.instance.validate_unique()
+                    row.instance.validate_constraints()
+                except ValidationError as invalid:
+                    problem = describe_invalid(invalid)
+                else:
+                    problem = _("the database refused it (%(error)s)") % {
+                        "error": str(error).strip()
+                    }
+                raise ValidationError(f"{row.where}: {problem}", code="refused") from None
+
+    @staticmethod
+    def write_links(model, rows):
+        """Many-to-many links as listed: added and removed as needed."""
+        for model_field in model._meta.many_to_many:
+            listing = [row for row in rows if model_field in row.links]
+            if not listing:
+                continue
+            through = model_field.remote_field.through
+            source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+            wanted = {
+                row.instance.pk: {reference.pk for reference in row.links[model_field]}
+                for row in listing
+            }
+            stored = defaultdict(set)
+            owners = [row.instance.pk for row in listing if row.stored is not None]
+            for start in range(0, len(owners), BATCH_SIZE):
+                linked_rows = through._default_manager.filter(
+                    **{f"{source}__in": owners[start : start + BATCH_SIZE]}
+                ).values_list(f"{source}_id", f"{target}_id")
+                for owner, linked in linked_rows:
+                    stored[owner].add(linked)
+            for owner, links in wanted.items():
+                if stored[owner] - links:
+                    through._default_manager.filter(
+                        **{f"{source}_id": owner, f"{target}_id__in": stored[owner] - links}
+                    ).delete()
+            through._default_manager.bulk_create(
+                [
+                    through(**{f"{source}_id": owner, f"{target}_id": linked})
+                    for owner, links in wanted.items()
+                    for linked in sorted(links - stored[owner])
+                ],
+                batch_size=BATCH_SIZE,
+            )
+
+    def write_history(self, model, new, changed):
+        """One history entry a record, with its many-to-many links as they now stand."""
+        history_model = kind_of(model).history_model
+        if history_model is None:
+            return
+        manager = getattr(model, model._meta.simple_history_manager_attribute)
+        entries = []
+        for rows, update in ((new, False), (changed, True)):
+            instances = [row.instance for row in rows]
+            for start in range(0, len(instances), BATCH_SIZE):
+                entries += manager.bulk_history_create(
+                    instances[start : start + BATCH_SIZE],
+                    update=update,
+                    default_user=self.user,
+                    default_change_reason=self.reason,
+                )
+        for model_field in history_model._history_m2m_fields:
+            link_history = HistoricalRecords.m2m_models[model_field]
+            through = model_field.remote_field.through
+            source = model_field.m2m_field_name()
+            by_owner = defaultdict(list)
+            owners = [getattr(entry, model._meta.pk.attname) for entry in entries]
+            for start in range(0, len(owners), BATCH_SIZE):
+                for link in through._default_manager.filter(
+                    **{f"{source}__in": owners[start : start + BATCH_SIZE]}
+                ):
+                    by_owner[getattr(link, f"{source}_id")].append(link)
+            link_history._default_manager.bulk_create(
+                [
+                    link_history(
+                        history=entry,
+                        **{f.attname: getattr(link, f.attname) for f in through._meta.fields},
+                    )
+                    for entry in entries
+                    for link in by_owner[getattr(entry, model._meta.pk.attname)]
+                ],
+                batch_size=BATCH_SIZE,
+            )

@@ -15,14 +15,16 @@ than a dozen per record (as `loaddata` does):
    (`full_clean`, without the checks that need the database) and compared with the stored
    record. This is where nearly every problem is found, and it is the preview.
 2. Write: the records are read again (pass 1 keeps only each record's key, so that memory
-   does not grow with the file) and, a batch of about BATCH_SIZE at a time, model by model,
-   parents first, new records are inserted and changed ones updated in bulk, with their
-   many-to-many links and their history (one entry each, by the importing user). The
-   database enforces uniqueness and the other constraints; if it refuses a batch, its
-   records are written one at a time to find the first one refused, and Django's validation
-   says why in the usual words.
+   does not grow with the file) and handed, a batch of about BATCH_SIZE at a time, to the
+   service that writes many records (`tracker.services.write_in_bulk`): model by model,
+   parents first, new records inserted and changed ones updated in bulk, with their
+   many-to-many links and their history (one entry each, by the importing user, with the
+   reason "import"). The database enforces uniqueness and the other constraints; if it refuses
+   a batch, its records are written one at a time to find the first one refused, and Django's
+   validation says why in the usual words. The rules across stored records and the source a
+   published record cites are checked after the last batch.
 `pre_save` receivers run as for `save()` (they keep derived fields current); `post_save` and
-`m2m_changed` do not: the history is written here, and cached figures are refreshed once.
+`m2m_changed` do not: the service writes the history, and cached figures are refreshed once.
 
 An import never publishes, restricts or reverts without the editor saying so:
 - a stored record keeps its visibility whatever the file says (every download says "public"),
@@ -45,7 +47,6 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from tracker.figures import invalidate
 from tracker.imports.match import ReadPass
 from tracker.imports.read import check_size, read_fixture, upgraded
 from tracker.imports.report import (
@@ -57,7 +58,6 @@ from tracker.imports.report import (
 )
 from tracker.imports.write import WritePass
 from tracker.records import record_kinds
-from tracker.write_path import service
 
 __all__ = [
     "ImportFailed",
@@ -105,11 +105,8 @@ class _Import(ReadPass, WritePass):
         # New records that may duplicate stored ones: (key, instance) of the first
         # MAX_DUPLICATE_CHECKS, and how many there are.
         self.new_people, self.new_people_count = [], 0
-        self.written = defaultdict(list)  # pass 2: model -> primary keys of the records written
-        self.publishing = defaultdict(dict)  # pass 2: model -> {pk: where} of records made public
 
 
-@service  # writes in bulk through its own pass 2 (tracker.imports.write)
 def import_fixture(
     records,
     *,
@@ -128,6 +125,9 @@ def import_fixture(
     progress=None,
 ):
     """Import fixture records in one transaction; with `dry_run`, report and roll back.
+
+    It writes nothing itself: pass 2 hands the records to `tracker.services.write_in_bulk`, so
+    that a write of its own would be refused in a request, as anywhere (tracker.write_path).
 
     `restrict_new` keeps new records restricted until an editor publishes them;
     `apply_visibility` gives stored records the file's visibility (otherwise they keep theirs).
@@ -169,6 +169,4 @@ def import_fixture(
         job.write(records)
         if dry_run:
             transaction.set_rollback(True)
-    if not dry_run:
-        invalidate()
     return job.report

@@ -2,7 +2,6 @@
 record stored under its natural key (the preview)."""
 
 import inspect
-from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.utils import timezone
@@ -17,19 +16,17 @@ from tracker.imports.report import (
     _fingerprint_value,
     _format_key,
     _lower_first,
-    _problems,
     _shown,
 )
 from tracker.models import Visibility
 from tracker.records import kind_of
+from tracker.services import MALFORMED, BulkRow, describe_invalid
 
 # Fields the site sets itself, or that follow from others: never read from a file (a file may
 # carry them, as downloads do) and never reported as changes.
 SITE_FIELDS = {"created_at", "updated_at", "search_key", "sort_name", "version", "published_at"}
 # Each possible duplicate is a name search; past this many new people the preview says so.
 MAX_DUPLICATE_CHECKS = 1000
-# Python's own errors on values of the wrong shape (a dict for a date, a list for a number).
-MALFORMED = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError, RecursionError)
 
 
 def _is_key(value):
@@ -75,16 +72,10 @@ class _Reference:
         return self.key
 
 
-@dataclass
-class _Pending:
-    """A record to write: where it is in the file, its instance, references and links."""
-
-    where: str
-    instance: object
-    references: dict  # foreign key field -> _Reference
-    links: dict  # many-to-many field -> [_Reference]
-    reference: _Reference  # how other records refer to this one
-    stored: dict = None  # the compared values of the stored record it changes, if any
+class _Pending(BulkRow):
+    """A record of the file as pass 1 matched it: where it is in the file, its instance, its
+    references and links (`_Reference`s), and the compared values of the stored record it
+    changes, if any."""
 
     @property
     def needs_writing(self):
@@ -272,7 +263,7 @@ class ReadPass:
                 validate_constraints=False,
             )
         except ValidationError as error:
-            raise ImportFailed(f"{where}: {_problems(error)}") from None
+            raise ImportFailed(f"{where}: {describe_invalid(error)}") from None
         cleaned_key = self.natural_key(model, instance, where)  # clean() may have made a slug
         instance._state.fields_cache.clear()  # the _Reference stand-ins served natural_key()
         # The key the file's other records may use for it: a source written before sources
@@ -385,7 +376,7 @@ class ReadPass:
         try:
             file_at = model._meta.get_field("updated_at").to_python(values["updated_at"])
         except ValidationError as error:
-            raise ImportFailed(f"{where}: updated_at: {_problems(error)}") from None
+            raise ImportFailed(f"{where}: updated_at: {describe_invalid(error)}") from None
         if file_at is None:
             return None
         if timezone.is_naive(file_at):
@@ -458,7 +449,9 @@ class ReadPass:
                 try:
                     setattr(instance, model_field.attname, model_field.to_python(value))
                 except ValidationError as error:
-                    raise ImportFailed(f"{where}: {model_field.name}: {_problems(error)}") from None
+                    raise ImportFailed(
+                        f"{where}: {model_field.name}: {describe_invalid(error)}"
+                    ) from None
                 except MALFORMED:
                     raise ImportFailed(
                         _("%(where)s: %(field)s: “%(value)s” is not a valid value.")

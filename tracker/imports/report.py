@@ -185,16 +185,6 @@ def _fingerprint_value(instance, snapshot):
     return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
-def _problems(error):
-    """A ValidationError in plain words: "field: message; other message"."""
-    if not hasattr(error, "error_dict"):
-        return " ".join(error.messages)
-    return "; ".join(
-        f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
-        for name, messages in error.message_dict.items()
-    )
-
-
 def check_fingerprint(expected, found):
     """PreviewOutdated naming the records that read differently from the preview."""
     changed = [

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.imports import ImportFailed, import_fixture, read_fixture
+from tracker.write_path import guarded
 
 BAR_WIDTH = 30
 
@@ -91,21 +92,22 @@ class Command(BaseCommand):
         self.bar_open = False
         try:
             records = read_fixture(Path(path))
-            report = import_fixture(
-                records,
-                user=author,
-                dry_run=dry_run,
-                restrict_new=not options["publish_new"],
-                apply_visibility=options["apply_visibility"],
-                overwrite_newer=options["overwrite_newer"],
-                take_file_version=options["take_file"],
-                keep_stored=options["keep_stored"],
-                replace_links=options["replace_links"],
-                publish_changes=options["publish_changes"],
-                allow_duplicates=options["allow_duplicates"],
-                check_duplicates=True,
-                progress=self.progress_bar if verbosity >= 1 else None,
-            )
+            with guarded():  # as in a request: only the services write
+                report = import_fixture(
+                    records,
+                    user=author,
+                    dry_run=dry_run,
+                    restrict_new=not options["publish_new"],
+                    apply_visibility=options["apply_visibility"],
+                    overwrite_newer=options["overwrite_newer"],
+                    take_file_version=options["take_file"],
+                    keep_stored=options["keep_stored"],
+                    replace_links=options["replace_links"],
+                    publish_changes=options["publish_changes"],
+                    allow_duplicates=options["allow_duplicates"],
+                    check_duplicates=True,
+                    progress=self.progress_bar if verbosity >= 1 else None,
+                )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except ImportFailed as error:
