@@ -76,7 +76,11 @@ def named(shared_records, make_source, make_prisoner, make_event, make_release, 
     with shared_records():
         source = make_source(title=MARKUP, slug="markup-source")
         person = make_prisoner(
-            name=MARKUP, slug="markup-person", visibility=Visibility.RESTRICTED, sources=[source]
+            name=MARKUP,
+            name_native=MARKUP,
+            slug="markup-person",
+            visibility=Visibility.RESTRICTED,
+            sources=[source],
         )
         event = make_event(
             title=MARKUP,
@@ -340,6 +344,23 @@ def test_a_saved_record_is_named_as_text_in_the_message_and_its_history(named, e
     assert_shown_as_text(editor.get(history_url(person)), "history with the change")
     latest = Prisoner.objects.get(pk=person.pk).history.latest()
     assert_shown_as_text(editor.get(f"{history_url(person)}{latest.history_id}/"), "restore page")
+    assert_nothing_published(named)
+
+
+def test_a_stale_form_names_what_the_other_editor_stored_as_text(
+    named, editor, role_client, make_source
+):
+    person = named["person"]
+    page = submitted_values(editor.get(change_url(person)), "prisoner_form")
+    vera = role_client("Editors", "editor-vera")
+    theirs = submitted_values(vera.get(change_url(person)), "prisoner_form")
+    theirs["sources"] = [str(named["source"].pk), str(make_source().pk)]
+    assert vera.post(change_url(person), theirs).status_code == 302
+
+    page["sources"] = []  # both changed the sources: the form names the ones stored
+    response = editor.post(change_url(person), page)
+    assert "editor-vera changed this field too" in response.text
+    assert_shown_as_text(response, "stale form (field marked)")
     assert_nothing_published(named)
 
 
