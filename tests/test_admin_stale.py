@@ -5,10 +5,12 @@ again never reverts the other change.
 Two editors open the same page; the second saves first. Everything goes through the real admin.
 """
 
+import datetime
+
 import pytest
 
 from prisoners.models import Prisoner
-from releases.models import Release, ReleaseEvent
+from releases.models import Release, ReleaseEvent, SanctionsConcession
 from tests.admin_forms import submitted_values
 from tests.test_admin import code_id
 from tests.test_integrity import change_url
@@ -39,7 +41,11 @@ def person(make_prisoner, sources):
     )
 
 
-FORM = {Prisoner: "prisoner_form", ReleaseEvent: "releaseevent_form"}
+FORM = {
+    Prisoner: "prisoner_form",
+    ReleaseEvent: "releaseevent_form",
+    SanctionsConcession: "sanctionsconcession_form",
+}
 
 
 def open_form(client, record):
@@ -254,3 +260,38 @@ def test_an_inline_row_the_editor_left_is_not_written_back(editor, vera, event):
     assert event.summary == "Freed after talks."
     assert release.details == "Taken to the Lithuanian border"
     assert Release.objects.filter(visibility=Visibility.PUBLIC).count() == 0
+
+
+def test_ticks_dates_and_choices_changed_since_are_kept(
+    editor, vera, make_concession, make_entity, sources
+):
+    """A measure: a tick box, a yes/no/unknown choice, a date and a list of entities saved by
+    someone else, while the editor corrects the title."""
+    measure = make_concession(
+        identifier="GL 13", title="General License 13", sources=sources[:1], delists=None
+    )
+    company = make_entity(name="Belavia")
+    page = open_form(editor, measure)
+    save_change(
+        vera,
+        measure,
+        no_expiry="on",
+        delists="true",
+        issued_on="2025-09-12",
+        issued_on_precision="day",
+        entities=[str(company.pk)],
+    )
+
+    page["title"] = "General License No. 13"
+    response = refused(editor.post(change_url(measure), page))
+    again = submitted_values(response, "sanctionsconcession_form")
+    assert again["no_expiry"] == "on" and again["delists"] == "true"
+    assert again["issued_on"] == "2025-09-12" and again["entities"] == str(company.pk)
+    assert again["title"] == "General License No. 13"
+
+    save(editor, measure, again)
+    measure.refresh_from_db()
+    assert measure.title == "General License No. 13"
+    assert (measure.no_expiry, measure.delists) == (True, True)
+    assert measure.issued_on == datetime.date(2025, 9, 12)
+    assert list(measure.entities.all()) == [company]
