@@ -4,8 +4,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
-from django.forms.models import InlineForeignKeyField, model_to_dict
-from django.http import QueryDict
+from django.forms.models import InlineForeignKeyField
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -145,14 +144,14 @@ class VersionedModelForm(forms.ModelForm):
         current = stale.current
         if current is None:
             raise stale
-        data = editable_copy(self.data)
+        data = form_values.editable_copy(self.data)
         merged = self.carries_shown_values
         if merged:
-            self._show_stored_under_entries(data, current, stale.changes)
+            form_values.show_stored_under_entries(self, data, current, stale.changes)
             data[self.add_initial_prefix("seen_version")] = current.version
         data[self.add_prefix("seen_version")] = current.version
         if "visibility" in self.fields:
-            self._reset_visibility(data, current)
+            form_values.reset_visibility(self, data, current)
         self.data = data
         if not merged:
             raise stale
@@ -168,78 +167,6 @@ class VersionedModelForm(forms.ModelForm):
             current=current,
             changes=stale.changes,
         )
-
-    def _show_stored_under_entries(self, data, current, changes):
-        """Fill `data` with the stored values of the fields the editor left, keep their entries
-        in the others, and mark those someone else changed too; the stored values become the
-        ones shown."""
-        editor_changed = set(self.changed_data)
-        names = [name for name in self.record_fields() if name != "visibility"]
-        stored = model_to_dict(current, fields=names)
-        for name in names:
-            bound_field, value = self[name], stored.get(name)
-            posted = form_values.as_posted(bound_field.field, value)
-            if name not in editor_changed:
-                data.setlist(bound_field.html_name, posted)
-            elif self._also_changed(bound_field, value):
-                label = str(current._meta.get_field(name).verbose_name)
-                self.add_error(
-                    name,
-                    ValidationError(
-                        _(
-                            "%(who)s changed this field too after you opened the form: it is now "
-                            "“%(stored)s”. Your entry is kept: save it to replace theirs, or "
-                            "put theirs back."
-                        ),
-                        params={
-                            "who": form_values.changed_by(changes, label),
-                            "stored": form_values.stored_text(current, name),
-                        },
-                        code="changed_by_both",
-                    ),
-                )
-            data.setlist(bound_field.html_initial_name, posted)
-
-    def _also_changed(self, bound_field, stored):
-        """Whether the stored value differs both from what the page showed and from the
-        editor's entry."""
-        field = bound_field.field
-        shown = form_values.posted_shown(self, bound_field)
-        return form_values.differs(field, stored, shown) and form_values.differs(
-            field, stored, bound_field.data
-        )
-
-    def _reset_visibility(self, data, current):
-        """The stored visibility, never the stale form's; an editor who chose another one is
-        told so."""
-        field = self["visibility"]
-        chosen = field.data
-        data[field.html_name] = current.visibility
-        if self.carries_shown_values:
-            data[field.html_initial_name] = current.visibility
-        told = self.carries_shown_values and "visibility" in self.changed_data
-        if told and chosen != current.visibility:
-            self.add_error(
-                "visibility",
-                ValidationError(
-                    _(
-                        "Set back to the stored visibility, “%(stored)s”, because the record "
-                        "changed since you chose another: choose again if you still want it."
-                    ),
-                    params={"stored": form_values.stored_text(current, "visibility")},
-                    code="visibility_reset",
-                ),
-            )
-
-
-def editable_copy(data):
-    """A QueryDict copy of a form's data, to change before the form is shown again."""
-    if isinstance(data, QueryDict):
-        return data.copy()
-    copy = QueryDict(mutable=True)
-    for key, value in data.items():
-        copy.setlist(key, value if isinstance(value, (list, tuple)) else [value])
-    return copy
 
 
 class VersionedInlineForm(VersionedModelForm):

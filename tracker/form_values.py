@@ -8,6 +8,9 @@ someone else changed meanwhile, and show the stored values under the editor's ow
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 
@@ -74,3 +77,78 @@ def changed_by(changes, label):
     if not named:
         named = [who for who, _when, fields in changes if not fields]
     return ", ".join(dict.fromkeys(named)) or _("someone")
+
+
+def editable_copy(data):
+    """A QueryDict copy of a form's data, to change before the form is shown again."""
+    if isinstance(data, QueryDict):
+        return data.copy()
+    copy = QueryDict(mutable=True)
+    for key, value in data.items():
+        copy.setlist(key, value if isinstance(value, (list, tuple)) else [value])
+    return copy
+
+
+def show_stored_under_entries(form, data, current, changes):
+    """Fill `data` (of a versioned `form` refused as stale) with the stored values of `current`
+    for the fields the editor left, keep their entries in the others, and mark those someone
+    else changed too (`changes`: tracker.services.changes_since); the stored values become the
+    ones shown. The visibility is reset_visibility()'s."""
+    editor_changed = set(form.changed_data)
+    names = [name for name in form.record_fields() if name != "visibility"]
+    stored = model_to_dict(current, fields=names)
+    for name in names:
+        bound_field, value = form[name], stored.get(name)
+        posted = as_posted(bound_field.field, value)
+        if name not in editor_changed:
+            data.setlist(bound_field.html_name, posted)
+        elif also_changed(form, bound_field, value):
+            label = str(current._meta.get_field(name).verbose_name)
+            form.add_error(
+                name,
+                ValidationError(
+                    _(
+                        "%(who)s changed this field too after you opened the form: it is now "
+                        "“%(stored)s”. Your entry is kept: save it to replace theirs, or put "
+                        "theirs back."
+                    ),
+                    params={
+                        "who": changed_by(changes, label),
+                        "stored": stored_text(current, name),
+                    },
+                    code="changed_by_both",
+                ),
+            )
+        data.setlist(bound_field.html_initial_name, posted)
+
+
+def also_changed(form, bound_field, stored):
+    """Whether the `stored` value differs both from what the page showed and from the editor's
+    entry."""
+    field = bound_field.field
+    return differs(field, stored, posted_shown(form, bound_field)) and differs(
+        field, stored, bound_field.data
+    )
+
+
+def reset_visibility(form, data, current):
+    """The stored visibility in `data`, never the stale form's; an editor who chose another
+    one is told so."""
+    bound_field = form["visibility"]
+    chosen = bound_field.data
+    data[bound_field.html_name] = current.visibility
+    if not form.carries_shown_values:
+        return
+    data[bound_field.html_initial_name] = current.visibility
+    if "visibility" in form.changed_data and chosen != current.visibility:
+        form.add_error(
+            "visibility",
+            ValidationError(
+                _(
+                    "Set back to the stored visibility, “%(stored)s”, because the record "
+                    "changed since you chose another: choose again if you still want it."
+                ),
+                params={"stored": stored_text(current, "visibility")},
+                code="visibility_reset",
+            ),
+        )
