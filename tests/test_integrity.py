@@ -145,8 +145,7 @@ def test_an_untouched_inline_row_does_not_block_the_event(
     release = make_release(event, make_prisoner(sources=[source]), sources=[source])
     page = second_editor.get(change_url(event))
     restrict_from_the_list(editor, release)
-    data = submitted_values(page, "releaseevent_form")
-    data["releases-0-visibility"] = Visibility.RESTRICTED  # as it now is
+    data = submitted_values(page, "releaseevent_form")  # the row as the page showed it
     data["summary"] = "Freed after talks."
     assert second_editor.post(change_url(event), data).status_code == 302
     event.refresh_from_db()

@@ -4,12 +4,14 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
+from django.forms.models import InlineForeignKeyField
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import services
+from tracker import form_values, services
 from tracker.models import Country, Source, Visibility
 from tracker.pagination import IndexPaginator
 
@@ -25,9 +27,13 @@ class VersionedModelForm(forms.ModelForm):
     """A form that remembers which version of the record it showed, and refuses to save over a
     newer one (tracker.services.check_current).
 
-    On refusal the entries stay on the form to re-apply, except the visibility, which is reset
-    to the stored one, so a stale form never publishes or restricts by accident; saving again
-    then applies them over the record as it now is.
+    Beside each field it carries the value it showed (tracker.form_values), so that what the
+    editor changed is what differs from the page, not from the record as it is by the time
+    they save. On refusal the form is shown again with the record as stored now under the
+    editor's changes: every field they left shows the stored value, a field both they and
+    someone else changed keeps their entry and says what the other stored, and the visibility
+    is the stored one, so a stale form never publishes or restricts by accident. Saving again
+    then applies their changes, and only theirs, over the record as it now is.
     """
 
     seen_version = forms.IntegerField(
@@ -46,10 +52,51 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = self.current_version or self.instance.version
+        if self.is_update and self.current_version is None:  # a restore shows an old version
+            for name in [*self.record_fields(), "seen_version"]:
+                self.fields[name].show_hidden_initial = True
 
     # Whether a form the user left untouched is checked too: an admin page saves its main form
     # whatever the user changed; a formset saves only the rows that changed.
     check_unchanged = True
+
+    def record_fields(self):
+        """The names of the form's fields that are the record's own (not the inline's parent,
+        not the form's extra questions)."""
+        opts = self.instance._meta
+        own = {
+            field.name
+            for field in [*opts.concrete_fields, *opts.many_to_many]
+            if field.editable and not field.primary_key
+        }
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in own and not isinstance(field, InlineForeignKeyField)
+        ]
+
+    @property
+    def carries_shown_values(self):
+        """Whether the posted page carried the values it showed (a page rendered for this
+        version of the record; a request built by hand may not)."""
+        return self.is_bound and self.add_initial_prefix("seen_version") in self.data
+
+    @cached_property
+    def changed_data(self):
+        """The fields the editor changed: against the values the page showed when it carries
+        them, else against the record as stored."""
+        shown = self.carries_shown_values
+        return [field.name for field in self if self._changed(field, shown)]
+
+    def _changed(self, bound_field, shown):
+        if shown and bound_field.field.show_hidden_initial:
+            try:
+                initial = form_values.shown_value(self, bound_field)
+            except ValidationError:
+                return True
+        else:
+            initial = bound_field.initial
+        return form_values.differs(bound_field.field, initial, bound_field.data)
 
     def has_changed(self):
         """Whether the user changed anything: the version shown is not an entry of theirs."""
@@ -68,8 +115,7 @@ class VersionedModelForm(forms.ModelForm):
             try:
                 stored = services.check_current(self.instance, cleaned.get("seen_version"))
             except services.StaleRecord as stale:
-                self._keep_entries_for_retry(stale.current)
-                raise
+                self._refuse_as_stale(stale)
         if not deleting and self.needs_publication_check(cleaned, stored):
             sources = cleaned.get("sources") if "sources" in self.fields else None
             try:
@@ -93,14 +139,34 @@ class VersionedModelForm(forms.ModelForm):
             return cleaned.get("visibility") == Visibility.PUBLIC
         return getattr(self.instance, "visibility", None) == Visibility.PUBLIC
 
-    def _keep_entries_for_retry(self, current):
+    def _refuse_as_stale(self, stale):
+        """Show the form again over the record as stored now (see the class), then refuse."""
+        current = stale.current
         if current is None:
-            return
-        data = self.data.copy()
+            raise stale
+        data = form_values.editable_copy(self.data)
+        merged = self.carries_shown_values
+        if merged:
+            form_values.show_stored_under_entries(self, data, current, stale.changes)
+            data[self.add_initial_prefix("seen_version")] = current.version
         data[self.add_prefix("seen_version")] = current.version
         if "visibility" in self.fields:
-            data[self.add_prefix("visibility")] = current.visibility
+            form_values.reset_visibility(self, data, current)
         self.data = data
+        if not merged:
+            raise stale
+        raise services.StaleRecord(
+            services.stale_message(
+                stale.changes,
+                advice=_(
+                    "The form now shows the record as it is, with your changes; where someone "
+                    "else changed a field you changed too, your entry is kept and theirs is "
+                    "named. Check them, then save again."
+                ),
+            ),
+            current=current,
+            changes=stale.changes,
+        )
 
 
 class VersionedInlineForm(VersionedModelForm):

@@ -39,11 +39,13 @@ MALFORMED = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError
 
 
 class StaleRecord(ValidationError):
-    """The record changed since the writer saw it. `current` is the record as it is now."""
+    """The record changed since the writer saw it. `current` is the record as it is now,
+    `changes` what was saved to it meanwhile (changes_since)."""
 
-    def __init__(self, message, *, current):
+    def __init__(self, message, *, current, changes=()):
         super().__init__(message, code="stale")
         self.current = current
+        self.changes = list(changes)
 
 
 def changes_since(record, seen_version):
@@ -77,11 +79,11 @@ def changes_since(record, seen_version):
     return changes
 
 
-def describe_changes(record, seen_version):
-    """One sentence a change since `seen_version`: "Boris saved it on 27 Nov 2026, 10:02
+def describe_changes(changes):
+    """One sentence a change of `changes_since()`: "Boris saved it on 27 Nov 2026, 10:02
     (visibility, sentence)."."""
     sentences = []
-    for who, when, fields in changes_since(record, seen_version):
+    for who, when, fields in changes:
         when = formats.date_format(when, "DATETIME_FORMAT")
         changed = f" ({', '.join(fields)})" if fields else ""
         sentences.append(
@@ -89,6 +91,17 @@ def describe_changes(record, seen_version):
             % {"who": who, "when": when, "changed": changed}
         )
     return " ".join(sentences)
+
+
+def stale_message(changes, *, advice):
+    """Why a write was refused as stale, who saved what since (`changes_since()`), and what to
+    do (`advice`)."""
+    parts = (
+        _("This record changed after you opened it, so nothing was saved."),
+        describe_changes(changes),
+        advice,
+    )
+    return " ".join(str(part) for part in parts if part)
 
 
 def check_current(record, seen_version):
@@ -101,22 +114,12 @@ def check_current(record, seen_version):
             _("This record was deleted after you opened it. Nothing was saved."), current=None
         )
     if seen_version is None or current.version != seen_version:
-        changes = describe_changes(current, seen_version) if seen_version else ""
-        raise StaleRecord(
-            " ".join(
-                part
-                for part in (
-                    _("This record changed after you opened it, so nothing was saved."),
-                    changes,
-                    _(
-                        "Your entries are kept below: check them against the record as it is "
-                        "now (open it in a new tab), then save again."
-                    ),
-                )
-                if part
-            ),
-            current=current,
+        changes = changes_since(current, seen_version) if seen_version else []
+        advice = _(
+            "Your entries are kept below: check them against the record as it is now (open it "
+            "in a new tab), then save again."
         )
+        raise StaleRecord(stale_message(changes, advice=advice), current=current, changes=changes)
     return current
 
 
