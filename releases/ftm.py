@@ -17,7 +17,6 @@ from django.db.models import Prefetch
 
 from prisoners.ftm import person, person_id
 from releases.models import (
-    DOCUMENTED_STATUSES,
     ConcessionLink,
     EntityKind,
     Release,
@@ -48,7 +47,7 @@ ENTITY_SCHEMAS = {
 def events(queryset, exporter):
     documented = (
         Release.objects.public()
-        .filter(status__in=DOCUMENTED_STATUSES)
+        .documented()
         .select_related("prisoner")
         .prefetch_related("prisoner__nationalities", "prisoner__sources")
     )

@@ -40,22 +40,12 @@ ZIP_NAME = "release-tracker-dataset.zip"
 META_NAME = "meta.json"
 
 
-def _models():
-    return [kind.model for kind in record_kinds()]
-
-
-def dataset_models():
-    """The models whose public records are the roots of the dataset: every record the public
-    may see, whether or not anything refers to it (a political-prisoner count, a person in no
+def _roots():
+    """The public records at the roots of the dataset: every record the public may see,
+    whether or not anything refers to it (a political-prisoner count, a person in no
     release). Records of other kinds (sources, countries, the parts of records) come with the
     records that refer to them."""
-    return [kind.model for kind in record_kinds() if kind.in_dataset and not kind.part_of]
-
-
-def _roots():
-    for model in dataset_models():
-        queryset = model._default_manager.all()
-        yield queryset.public() if hasattr(queryset, "public") else queryset
+    return [kind.public() for kind in record_kinds() if kind.in_dataset and not kind.part_of]
 
 
 def last_public_change():
@@ -64,15 +54,13 @@ def last_public_change():
 
     def compute():
         times = []
-        for model in _models():
-            history = getattr(model, "history", None)
-            public = getattr(model._default_manager, "public", None)
-            if public and any(field.name == "updated_at" for field in model._meta.fields):
-                times.append(public().aggregate(latest=Max("updated_at"))["latest"])
-            if history is None:
+        for kind in record_kinds():
+            if kind.publishable:
+                times.append(kind.public().aggregate(latest=Max("updated_at"))["latest"])
+            if kind.history_model is None:
                 continue
-            entries = history.model._default_manager
-            if not any(field.name == "visibility" for field in history.model._meta.fields):
+            entries = kind.history_model._default_manager
+            if not kind.publishable:
                 # Always public (a count): every change of it is a public change.
                 times.append(entries.aggregate(latest=Max("history_date"))["latest"])
                 continue
@@ -167,7 +155,7 @@ def _write(folder):
 
 def _write_fixture(path):
     digest = hashlib.sha256()
-    response = fixture_response(list(_roots()), FIXTURE_NAME)
+    response = fixture_response(_roots(), FIXTURE_NAME)
     with open(path, "wb") as out:
         for chunk in response.streaming_content:
             digest.update(chunk)

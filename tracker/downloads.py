@@ -1,8 +1,8 @@
 """Downloads of public records: a loadable JSON fixture, a spreadsheet-safe CSV, their filenames.
 
 The fixture machinery works from model metadata (natural keys, foreign keys, many-to-many
-fields, `public()`) and the record kinds the apps declare (tracker.records: which records come
-with which), so this module imports no app of the project.
+fields) and the record kinds the apps declare (tracker.records: which records are public, which
+come with which), so this module imports no app of the project.
 """
 
 import csv
@@ -22,7 +22,7 @@ from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.http import content_disposition_header
 
-from tracker.records import children_of, parts_of
+from tracker.records import children_of, kind_of, parts_of
 
 DOWNLOAD_FORMATS = ("json", "csv", "ftm")
 
@@ -39,9 +39,8 @@ ROWS_AT_A_TIME = 10_000
 
 
 def _public(queryset):
-    """The public part of a queryset, for models whose querysets define `public()`."""
-    public = getattr(queryset, "public", None)
-    return public() if public else queryset
+    """The public part of a queryset of records (tracker.records.RecordKind.public)."""
+    return kind_of(queryset.model).public(queryset)
 
 
 def _natural_key_fks(model):

@@ -67,6 +67,24 @@ class RecordKind:
 
         return issubclass(self.model, Versioned)
 
+    def public(self, queryset=None):
+        """The public records of this kind among `queryset` (by default all of them).
+
+        Records with a visibility: their queryset's own `public()`, which holds their parents'
+        visibility too (a person freed is public only in a public event). A part: the parts of
+        public records (the sources a public person freed cites). Other records have no
+        visibility: public with what refers to them (a country, a source) or always (a
+        political-prisoner count).
+        """
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        if self.publishable:
+            return queryset.public()
+        if self.part_of:
+            whole = kind_of(self.model._meta.get_field(self.part_of).related_model)
+            return queryset.filter(**{f"{self.part_of}__in": whole.public().values("pk")})
+        return queryset
+
     @property
     def sources_field(self):
         """The many-to-many field listing the sources a record cites, or None."""
