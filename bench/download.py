@@ -21,7 +21,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from prisoners.models import Prisoner  # noqa: E402
-from tracker.downloads import _FixturePlan  # noqa: E402
+from tracker.exports.fixture import _FixturePlan  # noqa: E402
 
 
 def download(url, path):

@@ -30,7 +30,7 @@ from django.views.generic import ListView, TemplateView
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.country_figures import FIGURES, country_figures, figures_of, with_figures
-from releases.downloads import (
+from releases.exports.csv import (
     CONCESSION_COLUMNS,
     COUNTRY_COLUMNS,
     COUNTRY_CSV_PREFETCH,
@@ -54,7 +54,7 @@ from releases.models import (
     involvement,
 )
 from tracker.dates import DatePrecision
-from tracker.downloads import DOWNLOAD_FORMATS
+from tracker.exports import DOWNLOAD_FORMATS
 from tracker.figures import cached_figure
 from tracker.models import Country, SubqueryCount
 from tracker.views import (

@@ -23,7 +23,7 @@ class RecordKind:
       release event's download carries its people freed: `Release` comes with "event").
     - `part_of`: the foreign key to the record this one is a part of, exported, imported and
       shown wherever that record is (the sources a person freed cites, with their stance).
-    - `ftm`: a function of (public queryset, tracker.ftm.Exporter) yielding the records as
+    - `ftm`: a function of (public queryset, tracker.exports.ftm.Exporter) yielding the records as
       FollowTheMoney entities; None: not in FtM downloads.
     - `upgrade`: a function of a record's fields in an earlier download format returning today's
       records (the record, then the records its old fields become), or None when the fields are

@@ -13,16 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from tracker.dataset import LICENCE_LINK
-from tracker.downloads import (
-    CHUNK_SIZE,
-    DOWNLOAD_FORMATS,
-    csv_response,
-    download_filename,
-    fixture_response,
-)
+from tracker.exports import DOWNLOAD_FORMATS, download_filename
+from tracker.exports.csv import csv_response
+from tracker.exports.dataset import LICENCE_LINK
+from tracker.exports.fixture import CHUNK_SIZE, fixture_response
+from tracker.exports.ftm import ftm_response
 from tracker.figures import FIGURES_TIMEOUT, figure_key
-from tracker.ftm import ftm_response
 from tracker.pagination import CachedCountPaginator
 
 
@@ -151,7 +147,7 @@ class DownloadMixin:
         return [self.get_download_records()]
 
     def get_ftm_roots(self):
-        """The records of the FollowTheMoney download: those of the fixture (tracker.ftm
+        """The records of the FollowTheMoney download: those of the fixture (tracker.exports.ftm
         converts each model that an app registered)."""
         return self.get_fixture_roots()
 

@@ -1,30 +1,25 @@
-"""Downloads of public records: a loadable JSON fixture, a spreadsheet-safe CSV, their filenames.
+"""The JSON fixture of public records: what `dumpdata --natural-foreign --natural-primary` would
+write for them and every record they refer to, so that the file alone loads with `loaddata`.
 
 The fixture machinery works from model metadata (natural keys, foreign keys, many-to-many
 fields) and the record kinds the apps declare (tracker.records: which records are public, which
 come with which), so this module imports no app of the project.
 """
 
-import csv
 import operator
-import re
 from collections import defaultdict
 from functools import cache, reduce
 from itertools import islice
 
 import orjson
-from anyascii import anyascii
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import CharField, DateTimeField, F, Func, OrderBy, Q
 from django.http import StreamingHttpResponse
-from django.utils import translation
 from django.utils.http import content_disposition_header
 
 from tracker.records import children_of, kind_of, parts_of
-
-DOWNLOAD_FORMATS = ("json", "csv", "ftm")
 
 # Staff-only fields, and the site's own count of writes to a record: never in any download.
 NEVER_EXPORTED = frozenset({"internal_notes", "version"})
@@ -454,112 +449,3 @@ def fixture_response(roots, filename):
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-class SitePath(str):
-    """A path on this site ("/prisoners/ales-bialiatski/"): a CSV cell holds it as an absolute
-    URL, made from the request (csv_response's `absolute_uri`)."""
-
-
-def source_text(source):
-    """One source as a CSV cell gives it: "Title (Publisher, 2025-12-15) <https://...>".
-
-    The date is ISO 8601 at its precision ("2025-12" for December 2025) or "date unknown"; the
-    link is left out when the source is not online.
-    """
-    when = source.published_on_iso or "date unknown"
-    details = ", ".join(part for part in (source.publisher, when) if part)
-    text = f"{source.title} ({details})"
-    return f"{text} <{source.url}>" if source.url else text
-
-
-def sources_cell(sources):
-    """A record's sources in one CSV cell, " | " between them. `sources` is a prefetched
-    relation manager or a list: reading it runs no query when the download prefetched it."""
-    records = sources.all() if hasattr(sources, "all") else sources
-    return " | ".join(source_text(source) for source in records)
-
-
-def codes_cell(countries):
-    """ISO codes of countries ("BY; LT"), from a prefetched relation or a list."""
-    records = countries.all() if hasattr(countries, "all") else countries
-    return "; ".join(country.code for country in records)
-
-
-class _Echo:
-    """A file-like object whose write() returns the text, so csv.writer yields lines."""
-
-    def write(self, value):
-        return value
-
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value, absolute_uri=None):
-    if value is None:
-        return ""
-    if isinstance(value, SitePath) and absolute_uri is not None:
-        return absolute_uri(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_response(header, rows, filename, *, absolute_uri=None):
-    """A streamed CSV download; the byte-order mark makes Excel read it as UTF-8.
-
-    `absolute_uri` (the request's `build_absolute_uri`) turns SitePath cells into full links.
-    """
-    writer = csv.writer(_Echo())
-    rows = iter(rows)
-
-    def lines():
-        # Downloads are the same file in every language of the site: column names and values
-        # (choice labels, country names) are written in English.
-        yield "\ufeff"
-        with translation.override("en"):
-            line = writer.writerow([_csv_cell(value) for value in header])
-        yield line
-        while True:
-            with translation.override("en"):
-                row = next(rows, None)
-                if row is None:
-                    return
-                line = writer.writerow([_csv_cell(value, absolute_uri) for value in row])
-            yield line
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-_IGNORED_PARAMS = frozenset({"format", "page"})
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_DASHES = re.compile(r"-{2,}")
-MAX_FILENAME_LENGTH = 150
-
-
-def _safe(text):
-    return _DASHES.sub("-", _UNSAFE.sub("-", anyascii(str(text)))).strip("-")
-
-
-def download_filename(stem, params, extension):
-    """A filename naming the page and its filters: releases_country-BY_date_after-2025-01-01.json.
-
-    Filter values are transliterated to ASCII; several values of one filter are joined by "+".
-    """
-    parts = [_safe(stem)]
-    for key in params:
-        if key in _IGNORED_PARAMS:
-            continue
-        values = params.getlist(key) if hasattr(params, "getlist") else params[key]
-        if not isinstance(values, list | tuple):
-            values = [values]
-        safe_values = [safe for value in values if value is not None and (safe := _safe(value))]
-        if safe_values:
-            parts.append(f"{_safe(key)}-{'+'.join(safe_values)}")
-    suffix = f".{_safe(extension)}"
-    name = "_".join(parts)[: MAX_FILENAME_LENGTH - len(suffix)].rstrip("-_.+")
-    return name + suffix

@@ -15,14 +15,14 @@ the converters; people and countries are converted by their own apps).
 
 from django.db.models import Prefetch
 
-from prisoners.ftm import person, person_id
+from prisoners.exports.ftm import person, person_id
 from releases.models import (
     ConcessionLink,
     EntityKind,
     Release,
     SanctionedEntity,
 )
-from tracker.ftm import (
+from tracker.exports.ftm import (
     CHUNK_SIZE,
     articles,
     country_code,

@@ -4,8 +4,8 @@ same records as one CSV file a model, with the licence.
 Writing the dataset reads every public record, so it is done once per generation of figures
 (tracker.figures: any change to a record starts a new one) and kept as files in
 settings.DATASET_DIR, which the page serves as they are. The fixture is written by the
-downloads machinery (tracker.downloads.fixture_response), so the file is what a page's
-`?format=json` would give for every public record at once. Like tracker.downloads, this module
+fixture download (tracker.exports.fixture.fixture_response), so the file is what a page's
+`?format=json` would give for every public record at once. Like the other downloads, this module
 imports no app: it finds the models by their metadata.
 """
 
@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from tracker.downloads import csv_response, fixture_response
+from tracker.exports.csv import csv_response
+from tracker.exports.fixture import fixture_response
 from tracker.figures import cached_figure, figure_key
 from tracker.models import Visibility
 from tracker.records import record_kinds

@@ -1,6 +1,6 @@
 """People as FollowTheMoney Persons (prisoners.records declares the converter)."""
 
-from tracker.ftm import CHUNK_SIZE, articles, country_code, entity_id, make_entity, proof
+from tracker.exports.ftm import CHUNK_SIZE, articles, country_code, entity_id, make_entity, proof
 
 
 def person_id(prisoner):

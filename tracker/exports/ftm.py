@@ -5,7 +5,7 @@ The entities are written here as plain JSON (`{"id", "schema", "properties": {na
 without the `followthemoney` library: it pulls in ICU and a few dozen other packages the site does
 not need. The tests check every line against the library's own schema (requirements-dev.txt).
 
-Like tracker.downloads this module imports no app: each app declares a converter per model
+Like tracker.exports.fixture this module imports no app: each app declares a converter per model
 (`RecordKind.ftm`, tracker.records), a function of (public queryset, Exporter) that yields
 entities; the exporter keeps each entity once per file and lets converters refer to records by
 the same ids. The converters of tracker's own records (sources as articles, countries as
