@@ -23,7 +23,6 @@ from releases.models import (
     SanctionedEntity,
 )
 from tracker.exports.ftm import (
-    CHUNK_SIZE,
     articles,
     country_code,
     entity_id,
@@ -33,6 +32,7 @@ from tracker.exports.ftm import (
     territory,
     territory_id,
 )
+from tracker.exports.stream import CHUNK_SIZE
 
 ENTITY_SCHEMAS = {
     EntityKind.COMPANY: "Company",

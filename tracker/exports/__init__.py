@@ -1,9 +1,14 @@
-"""Downloads of public records: the formats every page offers and what their files are called.
+"""Downloads of public records: one stream, several formats; and what their files are called.
 
-- `fixture`: a loadable JSON fixture (`?format=json`);
-- `csv`: a spreadsheet-safe CSV (`?format=csv`), with the apps' columns;
-- `ftm`: FollowTheMoney entities (`?format=ftm`), with the apps' converters;
-- `dataset`: the whole public dataset of `/data/`, the fixture and one CSV a model.
+- `stream`: the public records of a download, with what they refer to and what comes with
+  them (the apps' record kinds), and the fields every format writes;
+- `fixture`: the stream as a loadable JSON fixture (`?format=json`);
+- `dataset`: every public record of the tracker as that fixture and one CSV a model (`/data/`);
+- `csv`: a page's records as a spreadsheet-safe CSV (`?format=csv`), in the apps' columns;
+- `ftm`: a page's records as FollowTheMoney entities (`?format=ftm`), by the apps' converters.
+
+A field added to a model is in the fixture and the dataset at once; a page's CSV column or an
+FtM property is added where its app declares them (`<app>/exports/`).
 """
 
 import re

@@ -1,14 +1,18 @@
 """CSV downloads: one row a record, spreadsheet-safe, in the same English in every language.
 
-The columns are the apps' (`<app>/exports/csv.py`); the cells that several apps write (a
-record's sources, countries' codes, a link to a page) are here.
+The columns are the apps' (`<app>/exports/csv.py`: a list of (header, function of a record));
+the cells that several apps write (a record's sources, countries' codes, a link to a page) are
+here.
 """
 
 import csv
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.http import content_disposition_header
+
+from tracker.exports.stream import CHUNK_SIZE
 
 
 class SitePath(str):
@@ -88,3 +92,16 @@ def csv_response(header, rows, filename, *, absolute_uri=None):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def table_response(columns, records, filename, *, absolute_uri=None):
+    """A streamed CSV of `records`, a row each, with `columns`: (header, function of a record).
+
+    A queryset is read in chunks, each with its prefetches: iterated whole, it would keep
+    every record in memory.
+    """
+    header = [header for header, _value in columns]
+    if isinstance(records, QuerySet):
+        records = records.iterator(chunk_size=CHUNK_SIZE)
+    rows = ([value(record) for _header, value in columns] for record in records)
+    return csv_response(header, rows, filename, absolute_uri=absolute_uri)

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from tracker.exports.csv import csv_response
 from tracker.exports.fixture import fixture_response
+from tracker.exports.stream import exported_fields, exported_links
 from tracker.figures import cached_figure, figure_key
 from tracker.models import Visibility
 from tracker.records import record_kinds
@@ -198,9 +199,7 @@ def _cell(value):
 
 def _csv_bytes(label, records):
     model = apps.get_model(label)
-    present = {name for record in records for name in record["fields"]}
-    ordered = [f.name for f in [*model._meta.local_fields, *model._meta.local_many_to_many]]
-    header = [name for name in ordered if name in present]
+    header = [field.name for field in [*exported_fields(model), *exported_links(model)]]
     rows = ([_cell(record["fields"].get(name)) for name in header] for record in records)
     response = csv_response(header, rows, f"{label}.csv")
     return b"".join(response.streaming_content)
