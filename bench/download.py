@@ -21,7 +21,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from prisoners.models import Prisoner  # noqa: E402
-from tracker.downloads import _FixturePlan  # noqa: E402
+from tracker.exports.fixture import record_writers  # noqa: E402
+from tracker.exports.stream import RecordStream  # noqa: E402
 
 
 def download(url, path):
@@ -41,11 +42,10 @@ def json_agg():
     what they refer to, and their links), aggregated as JSON text by PostgreSQL and fetched:
     the same queries as the download, with the database doing all the serializing."""
     started = time.perf_counter()
-    plan = _FixturePlan()
-    plan.add(Prisoner, Prisoner.objects.public().values("pk"), root=True)
+    stream = RecordStream([Prisoner.objects.public()])
     size = 0
     with connection.cursor() as cursor:
-        for writer in plan.writers():
+        for writer in record_writers(stream):
             querysets = [writer.row_queryset()]
             querysets += [writer.link_queryset(field)[0] for field in writer.links]
             for rows in querysets:

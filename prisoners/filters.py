@@ -16,7 +16,7 @@ from tracker.filters import (
     date_filter,
     search_filter,
 )
-from tracker.models import Country, Visibility
+from tracker.models import Country
 
 # Detention dates are partial (tracker.dates): "June 2020" is stored as 1 June 2020.
 PARTIAL_DATE_HELP = _(
@@ -45,18 +45,14 @@ def detention_filter(lookup_expr, label):
     return date
 
 
-def hidden_people():
-    """The people who are not public: few, found from the visibility index."""
-    hidden = [value for value in Visibility.values if value != Visibility.PUBLIC]
-    return Prisoner.objects.filter(visibility__in=hidden)
-
-
 def nationalities_of_people():
     """(code, name, number of public people of that nationality): the nationality filter's
     choices (tracker.filters). Counted from the nationalities alone, less the few people who
     are not public, then named: a join of every person to their countries took 100 ms at
     100,000 people."""
-    links = Prisoner.nationalities.through.objects.exclude(prisoner__in=hidden_people())
+    links = Prisoner.nationalities.through.objects.exclude(
+        prisoner__in=Prisoner.objects.not_public()
+    )
     counts = dict(links.order_by().values_list("country").annotate(count=Count("*")))
     countries = Country.objects.filter(pk__in=counts).values_list("pk", "code", "name")
     return [(code, name, counts[pk]) for pk, code, name in countries]
@@ -72,13 +68,10 @@ def releases_with_people():
     event_model = release_model._meta.get_field("event").related_model
 
     def compute():
-        freed = release_model.objects.filter(
-            event=OuterRef("pk"),
-            visibility=Visibility.PUBLIC,
-            prisoner__visibility=Visibility.PUBLIC,
-        )
+        freed = release_model.objects.public().filter(event=OuterRef("pk"))
         rows = (
-            event_model.objects.filter(Exists(freed), visibility=Visibility.PUBLIC)
+            event_model.objects.public()
+            .filter(Exists(freed))
             .order_by("-date", "-pk")
             .values_list("slug", "title", "date", "date_precision")
         )
@@ -130,12 +123,9 @@ class PrisonerFilter(django_filters.FilterSet):
         form = DetentionRangeForm
 
     def filter_event(self, queryset, name, slug):
-        freed_in_event = Prisoner.objects.filter(
-            releases__event__slug=slug.strip(),
-            releases__visibility=Visibility.PUBLIC,
-            releases__event__visibility=Visibility.PUBLIC,
-        )
-        return queryset.filter(pk__in=freed_in_event.values("pk"))
+        release_model = Prisoner._meta.get_field("releases").related_model
+        freed_in_event = release_model.objects.public().filter(event__slug=slug.strip())
+        return queryset.filter(pk__in=freed_in_event.values("prisoner"))
 
     def filter_name(self, queryset, name, text):
         return queryset.search(text) if text.strip() else queryset

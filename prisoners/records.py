@@ -2,7 +2,7 @@
 counts."""
 
 from prisoners.duplicates import possible_duplicates_of
-from prisoners.ftm import prisoners
+from prisoners.exports.ftm import prisoners
 from prisoners.legacy import upgrade_count
 from prisoners.models import Prisoner, PrisonerCount
 from tracker.records import RecordKind

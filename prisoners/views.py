@@ -1,6 +1,6 @@
 """Public pages about people: the filtered listing and a person's page."""
 
-from prisoners.downloads import PRISONER_COLUMNS
+from prisoners.exports.csv import PRISONER_COLUMNS
 from prisoners.filters import PrisonerFilter
 from prisoners.models import Prisoner
 from tracker.views import PublicDetailView, PublicListView

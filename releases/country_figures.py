@@ -8,15 +8,19 @@ here each table is read once, grouped by country, in a fixed number of queries (
 small tables (route legs, measures, counts) are combined in Python.
 
 Every figure counts public records only, through public relations (Release.objects.public(),
-the facts' public() querysets): a restricted record never counts.
+the facts' public() querysets): a restricted record never counts. A country's roles in a release
+are those of `ReleaseEvent.objects.involving()` (releases.models.CountryRole): figures_of() asks
+it; country_figures() reads the same rules table by table (tests/test_country_figures.py holds
+the two to the same figures).
 """
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import (
+    CountryRole,
     Participant,
     Release,
     ReleaseEvent,
@@ -60,31 +64,6 @@ def freed_nationality_links():
     return Prisoner.nationalities.through.objects.filter(
         prisoner__in=Release.objects.public().documented().values("prisoner")
     )
-
-
-def reports_of_country(country):
-    """Public reports of `country`'s citizens among the freed of the outer event."""
-    return ReportedNationality.objects.public().filter(event=OuterRef("pk"), country=country)
-
-
-def received_by(country):
-    """Whether the outer event's freed were taken to `country`: a public route leg, or a public
-    person freed, ends there."""
-    legs = RouteLeg.objects.public().filter(event=OuterRef("pk"), to_country=country)
-    people = Release.objects.public().filter(event=OuterRef("pk"), destination=country)
-    return Q(Exists(legs)) | Q(Exists(people))
-
-
-def transit_through(country):
-    """Whether the outer event's freed passed through `country`: a public route leg crosses it,
-    or leaves from it when it is not the releasing country (the freed were handed to it first),
-    or a public person freed was handed over to it."""
-    legs = RouteLeg.objects.public().filter(
-        Q(via_country=country) | (Q(from_country=country) & ~Q(event__releasing_country=country)),
-        event=OuterRef("pk"),
-    )
-    people = Release.objects.public().filter(event=OuterRef("pk"), transit=country)
-    return Q(Exists(legs)) | Q(Exists(people))
 
 
 def country_figures():
@@ -213,15 +192,23 @@ def figures_of(country):
     return (
         Country.objects.filter(pk=country.pk)
         .annotate(
-            releases_made_count=SubqueryCount(events.filter(releasing_country=country)),
+            releases_made_count=SubqueryCount(
+                events.involving(country, roles=[CountryRole.RELEASER])
+            ),
             people_reported_freed=Subquery(reported_freed[:1]),
-            releases_negotiated_count=SubqueryCount(events.filter(counterparts=country)),
+            releases_negotiated_count=SubqueryCount(
+                events.involving(country, roles=[CountryRole.NEGOTIATOR])
+            ),
             nationals_documented=SubqueryCount(freed_nationality_links().filter(country=country)),
             releases_with_nationals_reported=SubqueryCount(
-                events.filter(Exists(reports_of_country(country)))
+                events.involving(country, roles=[CountryRole.REPORTED_NATIONALS])
             ),
-            releases_received_count=SubqueryCount(events.filter(received_by(country))),
-            releases_transit_count=SubqueryCount(events.filter(transit_through(country))),
+            releases_received_count=SubqueryCount(
+                events.involving(country, roles=[CountryRole.RECEIVER])
+            ),
+            releases_transit_count=SubqueryCount(
+                events.involving(country, roles=[CountryRole.TRANSIT])
+            ),
             concessions_made_count=SubqueryCount(measures.filter(imposed_by=country)),
             concessions_received_count=SubqueryCount(measures.filter(target_country=country)),
             latest_count=Subquery(latest_count.values("count")[:1]),

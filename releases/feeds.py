@@ -1,16 +1,19 @@
 """Atom feeds of releases, newest publication first: every release, and those of one country."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from releases.models import Release, ReleaseEvent, ReportedNationality
+from releases.models import CountryRole, ReleaseEvent
 from tracker.models import Country
 
 FEED_LENGTH = 50
+
+# A country's feed: the releases it made or negotiated, and those freeing its citizens.
+FEED_ROLES = [CountryRole.RELEASER, CountryRole.NEGOTIATOR, *CountryRole.NATIONALITY]
 
 
 class LatestReleasesFeed(Feed):
@@ -76,24 +79,4 @@ class CountryReleasesFeed(LatestReleasesFeed):
         return reverse("countries:feed", kwargs={"code": country.code})
 
     def events(self, country):
-        reported = ReportedNationality.objects.public().filter(
-            event=OuterRef("pk"), country=country
-        )
-        documented = (
-            Release.objects.public()
-            .documented()
-            .filter(event=OuterRef("pk"), prisoner__nationalities=country)
-        )
-        counterpart = ReleaseEvent.counterparts.through.objects.filter(
-            releaseevent=OuterRef("pk"), country=country
-        )
-        return (
-            super()
-            .events(country)
-            .filter(
-                Q(releasing_country=country)
-                | Q(Exists(counterpart))
-                | Q(Exists(reported))
-                | Q(Exists(documented))
-            )
-        )
+        return super().events(country).involving(country, roles=FEED_ROLES)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from releases.models import (
     ConcessionKind,
     ConcessionLink,
+    CountryRole,
     EntityKind,
     LinkBasis,
     Participant,
@@ -135,15 +136,7 @@ class ReleaseEventFilter(django_filters.FilterSet):
         form = DateRangeForm
 
     def filter_nationality(self, queryset, name, country):
-        reported = ReportedNationality.objects.public().filter(
-            event=OuterRef("pk"), country=country
-        )
-        documented = (
-            Release.objects.public()
-            .documented()
-            .filter(event=OuterRef("pk"), prisoner__nationalities=country)
-        )
-        return queryset.filter(Q(Exists(reported)) | Q(Exists(documented)))
+        return queryset.involving(country, roles=CountryRole.NATIONALITY)
 
     def filter_participant(self, queryset, name, text):
         text = text.strip()
@@ -155,10 +148,7 @@ class ReleaseEventFilter(django_filters.FilterSet):
         return queryset.filter(Exists(participants))
 
     def filter_imposed_by(self, queryset, name, country):
-        links = ConcessionLink.objects.public().filter(
-            event=OuterRef("pk"), concession__imposed_by=country
-        )
-        return queryset.filter(Exists(links))
+        return queryset.involving(country, roles=[CountryRole.SANCTIONING])
 
     def filter_text(self, queryset, name, text):
         text = text.strip()

@@ -1,8 +1,9 @@
 """The record kinds of the releases app (tracker.records): release events and the people freed
 in them, the evidence around an event, and the sanctions ledger."""
 
-from releases import ftm, legacy, services
+from releases import legacy, services
 from releases.duplicates import same_concession, same_entity
+from releases.exports import ftm
 from releases.models import (
     ConcessionFigure,
     ConcessionLink,

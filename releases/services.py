@@ -7,12 +7,11 @@ restore) and the importer call these; a rule is written once, here.
 import time
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import F, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from releases.models import (
-    DOCUMENTED_STATUSES,
     ConcessionLink,
     Release,
     ReleaseEvent,
@@ -20,7 +19,7 @@ from releases.models import (
     SanctionsConcession,
 )
 from tracker import services
-from tracker.models import Visibility
+from tracker.models import SubqueryCount, Visibility
 from tracker.write_path import service
 
 
@@ -75,7 +74,7 @@ def check_stored_events(event_ids):
         over = (
             ReleaseEvent.objects.filter(pk__in=batch, reported_count__isnull=False)
             .annotate(
-                documented=Count("releases", filter=Q(releases__status__in=DOCUMENTED_STATUSES))
+                documented=SubqueryCount(Release.objects.documented().filter(event=OuterRef("pk")))
             )
             .filter(documented__gt=F("reported_count"))
             .order_by("pk")

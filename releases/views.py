@@ -29,16 +29,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from prisoners.models import Prisoner, PrisonerCount
-from releases.country_figures import (
-    FIGURES,
-    country_figures,
-    figures_of,
-    received_by,
-    reports_of_country,
-    transit_through,
-    with_figures,
-)
-from releases.downloads import (
+from releases.country_figures import FIGURES, country_figures, figures_of, with_figures
+from releases.exports.csv import (
     CONCESSION_COLUMNS,
     COUNTRY_COLUMNS,
     COUNTRY_CSV_PREFETCH,
@@ -52,16 +44,17 @@ from releases.filters import (
 )
 from releases.models import (
     ConcessionFigure,
-    Participant,
+    CountryRole,
     Release,
     ReleaseEvent,
     ReleaseSource,
     ReleaseStatus,
     SanctionedEntity,
     SanctionsConcession,
+    involvement,
 )
 from tracker.dates import DatePrecision
-from tracker.downloads import DOWNLOAD_FORMATS
+from tracker.exports import DOWNLOAD_FORMATS
 from tracker.figures import cached_figure
 from tracker.models import Country, SubqueryCount
 from tracker.views import (
@@ -414,6 +407,16 @@ class CountryListView(CachedPageMixin, DownloadMixin, ListView):
         return with_figures(list(super().get_csv_records()), self.figures())
 
 
+# A country's page lists the releases it plays any part in but one: the measures it imposed
+# are listed apart, as measures.
+COUNTRY_PAGE_ROLES = [role for role in CountryRole.ALL if role != CountryRole.SANCTIONING]
+
+
+def plays(country, role):
+    """Whether `country` plays `role` in the outer event, as an annotation."""
+    return ExpressionWrapper(involvement(country, [role]), BooleanField())
+
+
 class CountryDetailView(PublicDetailView):
     """One country as releaser, as negotiator, as nationality of the freed, as sanctioning state."""
 
@@ -463,29 +466,8 @@ class CountryDetailView(PublicDetailView):
         nationals of the country, otherwise found in a subquery.
         """
         country = self.object
-        if freeing_nationals is None:
-            freeing_nationals = (
-                Release.objects.public()
-                .documented()
-                .filter(event=OuterRef("pk"), prisoner__nationalities=country)
-            )
-            freeing_nationals = Q(Exists(freeing_nationals))
-        else:
-            freeing_nationals = Q(pk__in=freeing_nationals)
-        events = ReleaseEvent.objects.public().filter(
-            Q(releasing_country=country)
-            | Q(
-                Exists(
-                    ReleaseEvent.counterparts.through.objects.filter(
-                        releaseevent=OuterRef("pk"), country=country
-                    )
-                )
-            )
-            | Q(Exists(reports_of_country(country)))
-            | received_by(country)
-            | transit_through(country)
-            | Q(Exists(Participant.objects.public().filter(event=OuterRef("pk"), country=country)))
-            | freeing_nationals
+        events = ReleaseEvent.objects.public().involving(
+            country, roles=COUNTRY_PAGE_ROLES, documented_events=freeing_nationals
         )
         nationals = Prisoner.objects.public().filter(
             Exists(Release.objects.public().documented().filter(prisoner=OuterRef("pk"))),
@@ -512,7 +494,7 @@ class CountryDetailView(PublicDetailView):
             lambda: list(
                 Release.objects.public()
                 .documented()
-                .filter(prisoner__nationalities=country)
+                .of_nationality(country)
                 .order_by()
                 .values_list("event", flat=True)
                 .distinct()
@@ -532,11 +514,12 @@ class CountryDetailView(PublicDetailView):
                 nationals_documented=SubqueryCount(
                     Release.objects.public()
                     .documented()
-                    .filter(event=OuterRef("pk"), prisoner__nationalities=country)
+                    .of_nationality(country)
+                    .filter(event=OuterRef("pk"))
                 ),
-                nationals_reported=Exists(reports_of_country(country)),
-                received_freed=ExpressionWrapper(received_by(country), BooleanField()),
-                transit_of_freed=ExpressionWrapper(transit_through(country), BooleanField()),
+                nationals_reported=plays(country, CountryRole.REPORTED_NATIONALS),
+                received_freed=plays(country, CountryRole.RECEIVER),
+                transit_of_freed=plays(country, CountryRole.TRANSIT),
             )
         )
         nationals = nationals.prefetch_related(

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import ReleaseEvent
-from tracker import dataset
+from tracker.exports import dataset
 from tracker.models import Visibility
 
 pytestmark = pytest.mark.django_db

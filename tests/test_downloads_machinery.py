@@ -14,7 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import Release, ReleaseEvent, SanctionedEntity, SanctionsConcession
-from tracker.downloads import csv_response, download_filename, fixture_response
+from tracker.exports import download_filename
+from tracker.exports.csv import csv_response
+from tracker.exports.fixture import fixture_response
 from tracker.models import Country, Source
 
 pytestmark = pytest.mark.django_db

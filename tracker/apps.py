@@ -14,7 +14,7 @@ class TrackerConfig(RecordsAppConfig):
 
     def record_kinds(self):
         from tracker.duplicates import same_source
-        from tracker.ftm import countries
+        from tracker.exports.ftm import countries
         from tracker.models import Country, Source
         from tracker.records import RecordKind
 

@@ -58,6 +58,12 @@ class PublishableQuerySet(models.QuerySet):
         """What the public may see: the base of every public page, count, feed and download."""
         return self.filter(visibility=Visibility.PUBLIC)
 
+    def not_public(self):
+        """What the public may not see: restricted, or any other state but public. Few
+        records, read from the visibility index."""
+        hidden = [value for value in Visibility.values if value != Visibility.PUBLIC]
+        return self.filter(visibility__in=hidden)
+
 
 class ChoiceLabel:
     """`get_FOO_display()` that translates only the label shown.

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.utils.dateparse import parse_datetime
 from django.views.generic import TemplateView
 
-from tracker import dataset
+from tracker.exports import dataset
 from tracker.views import CachedPageMixin
 
 
@@ -66,8 +66,8 @@ class DatasetView(TemplateView):
 
 
 def dataset_file(request, kind):
-    """One of the dataset's files, as written (tracker.dataset), with its licence and checksum
-    in the headers."""
+    """One of the dataset's files, as written (tracker.exports.dataset), with its licence and
+    checksum in the headers."""
     for _attempt in range(2):
         entry = dataset.current()["files"].get(kind)
         if entry is None:

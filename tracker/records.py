@@ -23,7 +23,7 @@ class RecordKind:
       release event's download carries its people freed: `Release` comes with "event").
     - `part_of`: the foreign key to the record this one is a part of, exported, imported and
       shown wherever that record is (the sources a person freed cites, with their stance).
-    - `ftm`: a function of (public queryset, tracker.ftm.Exporter) yielding the records as
+    - `ftm`: a function of (public queryset, tracker.exports.ftm.Exporter) yielding the records as
       FollowTheMoney entities; None: not in FtM downloads.
     - `upgrade`: a function of a record's fields in an earlier download format returning today's
       records (the record, then the records its old fields become), or None when the fields are
@@ -66,6 +66,24 @@ class RecordKind:
         from tracker.models import Versioned
 
         return issubclass(self.model, Versioned)
+
+    def public(self, queryset=None):
+        """The public records of this kind among `queryset` (by default all of them).
+
+        Records with a visibility: their queryset's own `public()`, which holds their parents'
+        visibility too (a person freed is public only in a public event). A part: the parts of
+        public records (the sources a public person freed cites). Other records have no
+        visibility: public with what refers to them (a country, a source) or always (a
+        political-prisoner count).
+        """
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        if self.publishable:
+            return queryset.public()
+        if self.part_of:
+            whole = kind_of(self.model._meta.get_field(self.part_of).related_model)
+            return queryset.filter(**{f"{self.part_of}__in": whole.public().values("pk")})
+        return queryset
 
     @property
     def sources_field(self):

@@ -253,7 +253,8 @@ else:
         }
         for alias, folder in [("default", "figures"), ("generation", "generation")]
     }
-# The whole public dataset (/data/, tracker.dataset), written once per change, served as files.
+# The whole public dataset (/data/, tracker.exports.dataset), written once per change, served
+# as files.
 DATASET_DIR = Path(os.environ.get("DJANGO_DATASET_DIR", CACHE_DIR / "dataset" / CACHE_KEY_PREFIX))
 CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "").strip()
 # Rendered public pages are kept in that cache too (tracker.views.CachedPageMixin).

@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from tracker import dataset, pages
+from tracker import pages
 from tracker.admin_views import ImportFixtureView
+from tracker.exports import dataset
 
 admin.site.site_header = _("Release tracker: data entry")
 admin.site.site_title = _("Release tracker admin")

@@ -5,7 +5,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -13,16 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from tracker.dataset import LICENCE_LINK
-from tracker.downloads import (
-    CHUNK_SIZE,
-    DOWNLOAD_FORMATS,
-    csv_response,
-    download_filename,
-    fixture_response,
-)
+from tracker.exports import DOWNLOAD_FORMATS, download_filename
+from tracker.exports.csv import table_response
+from tracker.exports.dataset import LICENCE_LINK
+from tracker.exports.fixture import fixture_response
+from tracker.exports.ftm import ftm_response
 from tracker.figures import FIGURES_TIMEOUT, figure_key
-from tracker.ftm import ftm_response
 from tracker.pagination import CachedCountPaginator
 
 
@@ -151,7 +146,7 @@ class DownloadMixin:
         return [self.get_download_records()]
 
     def get_ftm_roots(self):
-        """The records of the FollowTheMoney download: those of the fixture (tracker.ftm
+        """The records of the FollowTheMoney download: those of the fixture (tracker.exports.ftm
         converts each model that an app registered)."""
         return self.get_fixture_roots()
 
@@ -169,13 +164,12 @@ class DownloadMixin:
             return ftm_response(
                 self.get_ftm_roots(), filename, absolute_uri=self.request.build_absolute_uri
             )
-        header = [header for header, _value in self.csv_columns]
-        records = self.get_csv_records()
-        if isinstance(records, QuerySet):
-            # In chunks, each with its prefetches: a queryset iterated whole keeps every record.
-            records = records.iterator(chunk_size=CHUNK_SIZE)
-        rows = ([value(record) for _header, value in self.csv_columns] for record in records)
-        return csv_response(header, rows, filename, absolute_uri=self.request.build_absolute_uri)
+        return table_response(
+            self.csv_columns,
+            self.get_csv_records(),
+            filename,
+            absolute_uri=self.request.build_absolute_uri,
+        )
 
     def get_csv_records(self):
         """The records of the CSV download, with what its columns read prefetched."""

@@ -3,6 +3,7 @@ measures that followed them: one module a subject, every model importable from h
 
 from releases.models.events import (
     DOCUMENTED_STATUSES,
+    CountryRole,
     Release,
     ReleaseCircumstances,
     ReleaseEvent,
@@ -11,6 +12,7 @@ from releases.models.events import (
     ReleaseSource,
     ReleaseStatus,
     Stance,
+    involvement,
 )
 from releases.models.evidence import (
     EventFactQuerySet,
@@ -34,6 +36,7 @@ __all__ = [
     "ConcessionFigure",
     "ConcessionKind",
     "ConcessionLink",
+    "CountryRole",
     "EntityKind",
     "EventFactQuerySet",
     "LinkBasis",
@@ -51,4 +54,5 @@ __all__ = [
     "SanctionedEntity",
     "SanctionsConcession",
     "Stance",
+    "involvement",
 ]

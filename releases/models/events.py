@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -25,9 +25,88 @@ from tracker.models import (
 )
 
 
+class CountryRole:
+    """The parts a country plays in a release, as `ReleaseEvent.objects.involving()` asks
+    about them. Each is read from public records only, through public relations."""
+
+    RELEASER = "releaser"  # it freed the prisoners
+    NEGOTIATOR = "negotiator"  # a counterpart: it negotiated the release
+    PARTICIPANT = "participant"  # a public participant (an envoy, an official) is of it
+    DOCUMENTED_NATIONALS = "documented_nationals"  # people documented among the freed hold it
+    REPORTED_NATIONALS = "reported_nationals"  # a public report counts its citizens among them
+    RECEIVER = "receiver"  # the freed were taken to it
+    TRANSIT = "transit"  # the freed passed through it
+    SANCTIONING = "sanctioning"  # a measure it imposed is linked to the release
+
+    NATIONALITY = (DOCUMENTED_NATIONALS, REPORTED_NATIONALS)
+    ROUTE = (RECEIVER, TRANSIT)
+    ALL = (
+        RELEASER,
+        NEGOTIATOR,
+        PARTICIPANT,
+        *NATIONALITY,
+        *ROUTE,
+        SANCTIONING,
+    )
+
+
+def involvement(country, roles, *, documented_events=None):
+    """Whether `country` plays any of `roles` (CountryRole) in the outer event: a condition
+    for a filter (ReleaseEventQuerySet.involving) or an annotation.
+
+    `documented_events`: the ids of the events that freed documented nationals of the
+    country, when the caller has them already (a cached figure); otherwise a subquery.
+    """
+    from releases.models.evidence import Participant, ReportedNationality, RouteLeg
+    from releases.models.ledger import ConcessionLink
+
+    roles = set(roles)
+    if not roles or not roles <= set(CountryRole.ALL):
+        raise ValueError(f"Not roles of a country in a release: {sorted(roles)}")
+    event = OuterRef("pk")
+    freed = Release.objects.public().filter(event=event)
+    legs = RouteLeg.objects.public().filter(event=event)
+    condition = Q()
+    if CountryRole.RELEASER in roles:
+        condition |= Q(releasing_country=country)
+    if CountryRole.NEGOTIATOR in roles:
+        counterparts = ReleaseEvent.counterparts.through.objects
+        condition |= Q(Exists(counterparts.filter(releaseevent=event, country=country)))
+    if CountryRole.PARTICIPANT in roles:
+        condition |= Q(Exists(Participant.objects.public().filter(event=event, country=country)))
+    if CountryRole.DOCUMENTED_NATIONALS in roles:
+        if documented_events is None:
+            condition |= Q(Exists(freed.documented().of_nationality(country)))
+        else:
+            condition |= Q(pk__in=documented_events)
+    if CountryRole.REPORTED_NATIONALS in roles:
+        reports = ReportedNationality.objects.public()
+        condition |= Q(Exists(reports.filter(event=event, country=country)))
+    if CountryRole.RECEIVER in roles:
+        # A public route leg, or a public person freed, ends there.
+        condition |= Q(Exists(legs.filter(to_country=country)))
+        condition |= Q(Exists(freed.filter(destination=country)))
+    if CountryRole.TRANSIT in roles:
+        # A public route leg crosses it, or leaves from it when it is not the releasing
+        # country (the freed were handed to it first), or a public person freed was handed
+        # over to it.
+        leaving = Q(from_country=country) & ~Q(event__releasing_country=country)
+        condition |= Q(Exists(legs.filter(Q(via_country=country) | leaving)))
+        condition |= Q(Exists(freed.filter(transit=country)))
+    if CountryRole.SANCTIONING in roles:
+        links = ConcessionLink.objects.public()
+        condition |= Q(Exists(links.filter(event=event, concession__imposed_by=country)))
+    return condition
+
+
 class ReleaseEventQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def involving(self, country, *, roles, documented_events=None):
+        """The events in which `country` plays any of `roles` (CountryRole): the country's
+        page, its feed and the listing's filters ask this one question."""
+        return self.filter(involvement(country, roles, documented_events=documented_events))
 
     def with_figures(self):
         """Annotate `documented` (public people freed by name: confirmed or reported),
@@ -222,7 +301,14 @@ DOCUMENTED_STATUSES = (ReleaseStatus.CONFIRMED, ReleaseStatus.REPORTED)
 
 class ReleaseQuerySet(PublishableQuerySet):
     def documented(self):
+        """The people freed whom the record documents by name (DOCUMENTED_STATUSES): the one
+        definition behind every page, count, download and rule. A person is listed once an
+        event, so an event's rows count people; across events count distinct `prisoner`."""
         return self.filter(status__in=DOCUMENTED_STATUSES)
+
+    def of_nationality(self, country):
+        """The people freed who hold `country`'s nationality (one of theirs)."""
+        return self.filter(prisoner__nationalities=country)
 
     def public(self):
         """Public releases of public people in public events: nothing leaks through a relation.
@@ -240,12 +326,11 @@ class ReleaseQuerySet(PublishableQuerySet):
                 .public()
                 .filter(event__visibility=Visibility.PUBLIC, prisoner__visibility=Visibility.PUBLIC)
             )
-        hidden = [value for value in Visibility.values if value != Visibility.PUBLIC]
         return (
             super()
             .public()
-            .exclude(event__in=ReleaseEvent.objects.filter(visibility__in=hidden))
-            .exclude(prisoner__in=Prisoner.objects.filter(visibility__in=hidden))
+            .exclude(event__in=ReleaseEvent.objects.not_public())
+            .exclude(prisoner__in=Prisoner.objects.not_public())
         )
 
     def get_by_natural_key(self, event_slug, prisoner_slug):

@@ -6,7 +6,8 @@ is changed unless the whole file is good.
 
 Records refer to one another by natural key, so a record must come after the records it refers
 to, or they must already be in the database: `dumpdata` and the site's downloads write them in
-that order. Like `tracker.downloads`, this module works from model metadata and imports no app.
+that order. Like `tracker.exports.fixture`, this module works from model metadata and imports
+no app.
 
 It runs in two passes, so that a file of 100,000 people takes a few queries per model rather
 than a dozen per record (as `loaddata` does):

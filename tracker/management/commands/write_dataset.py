@@ -3,7 +3,7 @@ e.g. after a deployment or an import, so that the first visitor does not wait fo
 
 from django.core.management.base import BaseCommand
 
-from tracker import dataset
+from tracker.exports import dataset
 
 
 class Command(BaseCommand):

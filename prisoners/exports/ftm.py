@@ -1,6 +1,7 @@
 """People as FollowTheMoney Persons (prisoners.records declares the converter)."""
 
-from tracker.ftm import CHUNK_SIZE, articles, country_code, entity_id, make_entity, proof
+from tracker.exports.ftm import articles, country_code, entity_id, make_entity, proof
+from tracker.exports.stream import CHUNK_SIZE
 
 
 def person_id(prisoner):

@@ -15,16 +15,14 @@ the converters; people and countries are converted by their own apps).
 
 from django.db.models import Prefetch
 
-from prisoners.ftm import person, person_id
+from prisoners.exports.ftm import person, person_id
 from releases.models import (
-    DOCUMENTED_STATUSES,
     ConcessionLink,
     EntityKind,
     Release,
     SanctionedEntity,
 )
-from tracker.ftm import (
-    CHUNK_SIZE,
+from tracker.exports.ftm import (
     articles,
     country_code,
     entity_id,
@@ -34,6 +32,7 @@ from tracker.ftm import (
     territory,
     territory_id,
 )
+from tracker.exports.stream import CHUNK_SIZE
 
 ENTITY_SCHEMAS = {
     EntityKind.COMPANY: "Company",
@@ -48,7 +47,7 @@ ENTITY_SCHEMAS = {
 def events(queryset, exporter):
     documented = (
         Release.objects.public()
-        .filter(status__in=DOCUMENTED_STATUSES)
+        .documented()
         .select_related("prisoner")
         .prefetch_related("prisoner__nationalities", "prisoner__sources")
     )

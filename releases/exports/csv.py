@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prisoners.models import PrisonerCount
 from tracker import dates
-from tracker.downloads import SitePath, codes_cell, sources_cell
+from tracker.exports.csv import SitePath, codes_cell, sources_cell
 
 
 def names(countries):

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from tracker.downloads import SitePath, codes_cell, sources_cell
+from tracker.exports.csv import SitePath, codes_cell, sources_cell
 
 PRISONER_COLUMNS = [
     (_("name"), lambda person: person.name),

@@ -5,11 +5,11 @@ The entities are written here as plain JSON (`{"id", "schema", "properties": {na
 without the `followthemoney` library: it pulls in ICU and a few dozen other packages the site does
 not need. The tests check every line against the library's own schema (requirements-dev.txt).
 
-Like tracker.downloads this module imports no app: each app declares a converter per model
-(`RecordKind.ftm`, tracker.records), a function of (public queryset, Exporter) that yields
-entities; the exporter keeps each entity once per file and lets converters refer to records by
-the same ids. The converters of tracker's own records (sources as articles, countries as
-territories) are here.
+Like the rest of the pipeline (tracker.exports.stream) this module imports no app: each app
+declares a converter per model (`RecordKind.ftm`, tracker.records), a function of (public
+queryset, Exporter) that yields entities; the exporter keeps each entity once per file and lets
+converters refer to records by the same ids. The converters of tracker's own records (sources
+as articles, countries as territories) are here.
 """
 
 import hashlib
@@ -21,14 +21,11 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 
 from tracker import dates
+from tracker.exports.stream import CHUNK_SIZE
 from tracker.records import kind_of
 
 ID_PREFIX = "rt"  # "release tracker": ids of this site's entities
 _UNSAFE_ID = re.compile(r"[^a-z0-9-]+")
-
-
-# Records read from the database at a time.
-CHUNK_SIZE = 2000
 
 
 def entity_id(kind, *key):

@@ -4,8 +4,8 @@ same records as one CSV file a model, with the licence.
 Writing the dataset reads every public record, so it is done once per generation of figures
 (tracker.figures: any change to a record starts a new one) and kept as files in
 settings.DATASET_DIR, which the page serves as they are. The fixture is written by the
-downloads machinery (tracker.downloads.fixture_response), so the file is what a page's
-`?format=json` would give for every public record at once. Like tracker.downloads, this module
+fixture download (tracker.exports.fixture.fixture_response), so the file is what a page's
+`?format=json` would give for every public record at once. Like the other downloads, this module
 imports no app: it finds the models by their metadata.
 """
 
@@ -25,7 +25,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from tracker.downloads import csv_response, fixture_response
+from tracker.exports.csv import csv_response
+from tracker.exports.fixture import fixture_response
+from tracker.exports.stream import exported_fields, exported_links
 from tracker.figures import cached_figure, figure_key
 from tracker.models import Visibility
 from tracker.records import record_kinds
@@ -40,22 +42,12 @@ ZIP_NAME = "release-tracker-dataset.zip"
 META_NAME = "meta.json"
 
 
-def _models():
-    return [kind.model for kind in record_kinds()]
-
-
-def dataset_models():
-    """The models whose public records are the roots of the dataset: every record the public
-    may see, whether or not anything refers to it (a political-prisoner count, a person in no
+def _roots():
+    """The public records at the roots of the dataset: every record the public may see,
+    whether or not anything refers to it (a political-prisoner count, a person in no
     release). Records of other kinds (sources, countries, the parts of records) come with the
     records that refer to them."""
-    return [kind.model for kind in record_kinds() if kind.in_dataset and not kind.part_of]
-
-
-def _roots():
-    for model in dataset_models():
-        queryset = model._default_manager.all()
-        yield queryset.public() if hasattr(queryset, "public") else queryset
+    return [kind.public() for kind in record_kinds() if kind.in_dataset and not kind.part_of]
 
 
 def last_public_change():
@@ -64,15 +56,13 @@ def last_public_change():
 
     def compute():
         times = []
-        for model in _models():
-            history = getattr(model, "history", None)
-            public = getattr(model._default_manager, "public", None)
-            if public and any(field.name == "updated_at" for field in model._meta.fields):
-                times.append(public().aggregate(latest=Max("updated_at"))["latest"])
-            if history is None:
+        for kind in record_kinds():
+            if kind.publishable:
+                times.append(kind.public().aggregate(latest=Max("updated_at"))["latest"])
+            if kind.history_model is None:
                 continue
-            entries = history.model._default_manager
-            if not any(field.name == "visibility" for field in history.model._meta.fields):
+            entries = kind.history_model._default_manager
+            if not kind.publishable:
                 # Always public (a count): every change of it is a public change.
                 times.append(entries.aggregate(latest=Max("history_date"))["latest"])
                 continue
@@ -167,7 +157,7 @@ def _write(folder):
 
 def _write_fixture(path):
     digest = hashlib.sha256()
-    response = fixture_response(list(_roots()), FIXTURE_NAME)
+    response = fixture_response(_roots(), FIXTURE_NAME)
     with open(path, "wb") as out:
         for chunk in response.streaming_content:
             digest.update(chunk)
@@ -209,9 +199,7 @@ def _cell(value):
 
 def _csv_bytes(label, records):
     model = apps.get_model(label)
-    present = {name for record in records for name in record["fields"]}
-    ordered = [f.name for f in [*model._meta.local_fields, *model._meta.local_many_to_many]]
-    header = [name for name in ordered if name in present]
+    header = [field.name for field in [*exported_fields(model), *exported_links(model)]]
     rows = ([_cell(record["fields"].get(name)) for name in header] for record in records)
     response = csv_response(header, rows, f"{label}.csv")
     return b"".join(response.streaming_content)
