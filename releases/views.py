@@ -5,6 +5,7 @@ each of them brings events, people and concessions together.
 """
 
 import datetime
+import functools
 
 from django.db.models import (
     BooleanField,
@@ -392,19 +393,19 @@ class CountryListView(CachedPageMixin, DownloadMixin, ListView):
     def get_queryset(self):
         """The page's countries and figures, cached (tracker.figures)."""
         return cached_figure(
-            "countries", lambda: with_figures(list(self.get_download_records()), self.figures())
+            "countries",
+            lambda: with_figures(list(self.get_download_records()), self.figures_by_country),
         )
 
     def get_download_records(self):
-        return Country.objects.filter(pk__in=self.figures().keys())
+        return Country.objects.filter(pk__in=self.figures_by_country.keys())
 
-    def figures(self):
-        if not hasattr(self, "_figures"):
-            self._figures = country_figures()
-        return self._figures
+    @functools.cached_property
+    def figures_by_country(self):
+        return country_figures()
 
     def get_csv_records(self):
-        return with_figures(list(super().get_csv_records()), self.figures())
+        return with_figures(list(super().get_csv_records()), self.figures_by_country)
 
 
 # A country's page lists the releases it plays any part in but one: the measures it imposed

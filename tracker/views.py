@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
@@ -119,7 +120,7 @@ class CachedPageMixin:
             return HttpResponse(content, content_type=content_type)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            if hasattr(response, "render"):
+            if isinstance(response, SimpleTemplateResponse):
                 response.render()
             cache.set(key, (response["Content-Type"], response.content), FIGURES_TIMEOUT)
         return response

@@ -18,7 +18,7 @@ from tracker.imports.report import (
     _lower_first,
     _shown,
 )
-from tracker.models import Visibility
+from tracker.models import Publishable, Versioned, Visibility
 from tracker.records import kind_of
 from tracker.services import MALFORMED, BulkRow, describe_invalid
 
@@ -232,16 +232,16 @@ class ReadPass:
                 if model_field.name not in values or model_field.name in SITE_FIELDS:
                     setattr(instance, model_field.attname, getattr(existing, model_field.attname))
             if (
-                hasattr(instance, "visibility")
+                isinstance(instance, Publishable)
                 and not self.apply_visibility
                 and instance.visibility != existing.visibility
             ):
                 kept_visibility = (existing.visibility, instance.visibility)
                 instance.visibility = existing.visibility
         else:
-            if self.restrict_new and hasattr(instance, "visibility"):
-                instance.visibility = "restricted"
-            if hasattr(instance, "version"):
+            if self.restrict_new and isinstance(instance, Publishable):
+                instance.visibility = Visibility.RESTRICTED
+            if isinstance(instance, Versioned):
                 instance.version = 1
         missing = [
             f.name
