@@ -22,7 +22,6 @@ from releases.models.evidence import (
     RouteLeg,
 )
 from releases.models.ledger import (
-    ConcessionFigure,
     ConcessionKind,
     ConcessionLink,
     EntityKind,
@@ -30,6 +29,7 @@ from releases.models.ledger import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from releases.models.measure_figures import ConcessionFigure
 
 __all__ = [
     "DOCUMENTED_STATUSES",
