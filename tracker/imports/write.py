@@ -9,10 +9,9 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.models import HistoricalRecords
 
-from tracker import services
-from tracker.imports.match import IMPORT_REASON, MALFORMED, _history_model, _link_fields
+from tracker import history, services
+from tracker.imports.match import IMPORT_REASON, MALFORMED, _link_fields
 from tracker.imports.read import upgraded
 from tracker.imports.report import ImportFailed, _problems
 from tracker.models import Visibility
@@ -184,39 +183,10 @@ class WritePass:
 
     def write_history(self, model, new, changed):
         """One history entry a record, with its many-to-many links as they now stand."""
-        history_model = _history_model(model)
-        if history_model is None:
-            return
-        manager = getattr(model, model._meta.simple_history_manager_attribute)
-        entries = []
-        for records, update in ((new, False), (changed, True)):
-            instances = [pending.instance for pending in records]
-            for start in range(0, len(instances), BATCH_SIZE):
-                entries += manager.bulk_history_create(
-                    instances[start : start + BATCH_SIZE],
-                    update=update,
-                    default_user=self.user,
-                    default_change_reason=IMPORT_REASON,
-                )
-        for model_field in history_model._history_m2m_fields:
-            link_history = HistoricalRecords.m2m_models[model_field]
-            through = model_field.remote_field.through
-            source = model_field.m2m_field_name()
-            by_owner = defaultdict(list)
-            owners = [getattr(entry, model._meta.pk.attname) for entry in entries]
-            for start in range(0, len(owners), BATCH_SIZE):
-                for row in through._default_manager.filter(
-                    **{f"{source}__in": owners[start : start + BATCH_SIZE]}
-                ):
-                    by_owner[getattr(row, f"{source}_id")].append(row)
-            link_history._default_manager.bulk_create(
-                [
-                    link_history(
-                        history=entry,
-                        **{f.attname: getattr(row, f.attname) for f in through._meta.fields},
-                    )
-                    for entry in entries
-                    for row in by_owner[getattr(entry, model._meta.pk.attname)]
-                ],
-                batch_size=BATCH_SIZE,
-            )
+        history.write_history(
+            model,
+            created=[pending.instance for pending in new],
+            changed=[pending.instance for pending in changed],
+            user=self.user,
+            reason=IMPORT_REASON,
+        )
