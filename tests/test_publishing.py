@@ -237,6 +237,18 @@ def test_the_add_form_asks_about_the_rows_added_with_a_public_event(
         assert person.visibility == Visibility.RESTRICTED
 
 
+def test_a_confirmation_without_the_versions_shown_publishes_nothing(editor, restricted_event):
+    data = submitted_values(bulk_confirmation(editor, restricted_event), "publish-confirmation")
+    data["hidden_records"] = "publish"
+    data.pop("_seen_version")
+
+    response = editor.post(changelist_url(ReleaseEvent), data, follow=True)
+
+    assert "Published: nothing." in response.text
+    assert "“Release of May" in response.text and "did not say which version" in response.text
+    assert nothing_public(restricted_event)
+
+
 # --- What a publish save costs ---------------------------------------------------------------
 
 # The queries of a publish save of the seed's December release with everything entered with it

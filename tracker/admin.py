@@ -133,15 +133,17 @@ def form_links(form):
     """{many-to-many field name: the records chosen} of a validated model form; of a form that
     showed the record as stored (not a restore), only those the user changed: the others are
     stored as shown."""
-    shows_stored = isinstance(form, VersionedModelForm) and form.checked is not None
+    shows_stored = (
+        isinstance(form, VersionedModelForm)
+        and form.checked is not None
+        and form.current_version is None
+    )
     return {
         field.name: form.cleaned_data[field.name]
         for field in form.instance._meta.many_to_many
         if field.name in form.fields
         and field.name in form.cleaned_data
-        and not (
-            shows_stored and form.current_version is None and field.name not in form.changed_data
-        )
+        and (field.name in form.changed_data or not shows_stored)
     }
 
 

@@ -228,23 +228,27 @@ def set_visibility(records, visibility, *, user, seen_versions):
     """Publish or restrict each record, each in its own check: the records it did (a list) and
     the ones it refused, with the reason ({record: message}).
 
-    `seen_versions`: {pk: version} as the editor saw them; a record changed since is refused.
+    `seen_versions`: {pk: version} as the editor saw them. A record changed since is refused,
+    and so is one without a version seen (a request that did not carry it, records selected
+    across pages the editor did not see): nothing is changed to it.
     """
     done, refused = [], {}
     for record in records:
         if record.visibility == visibility:
+            continue
+        seen_version = seen_versions.get(record.pk)
+        if seen_version is None:
+            refused[record] = _(
+                "the page did not say which version of it you saw, so it was not changed: "
+                "select it in the list as it is shown now, and choose again."
+            )
             continue
         record.visibility = visibility
         fields = ["visibility", "updated_at"]
         if any(field.name == "published_at" for field in record._meta.fields):
             fields.append("published_at")  # stamped on first publication (pre_save)
         try:
-            save_record(
-                record,
-                user=user,
-                seen_version=seen_versions.get(record.pk, record.version),
-                update_fields=fields,
-            )
+            save_record(record, user=user, seen_version=seen_version, update_fields=fields)
         except ValidationError as error:
             refused[record] = " ".join(error.messages)
         else:
@@ -359,12 +363,27 @@ def check_stored(model, pks):
         kind.check_stored(pks)
 
 
+# Records a refusal names for each reason; the message counts the others.
+NAMED_A_REASON = 10
+
+
 def refused_message(refused):
+    """ "2 records were not changed: “A”, “B”: why." of {record: why}, the records that share a
+    reason named together."""
+    by_reason = {}
+    for record, reason in refused.items():
+        by_reason.setdefault(reason, []).append(f"“{record}”")
+    reasons = []
+    for reason, names in by_reason.items():
+        more = len(names) - NAMED_A_REASON
+        named = ", ".join(names[:NAMED_A_REASON])
+        if more > 0:
+            named += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {
+                "count": more
+            }
+        reasons.append(f"{named}: {reason}")
     return ngettext(
         "%(count)d record was not changed: %(reasons)s",
         "%(count)d records were not changed: %(reasons)s",
         len(refused),
-    ) % {
-        "count": len(refused),
-        "reasons": " ".join(f"“{record}”: {reason}" for record, reason in refused.items()),
-    }
+    ) % {"count": len(refused), "reasons": " ".join(reasons)}
