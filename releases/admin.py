@@ -41,13 +41,19 @@ class ReleaseInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        documented = {
-            form.cleaned_data["prisoner"].pk
-            for form in self.forms
-            if form.cleaned_data.get("prisoner")
-            and form.cleaned_data.get("status") in DOCUMENTED_STATUSES
-            and not form.cleaned_data.get("DELETE")
-        }
+        documented = set()
+        for form in self.forms:
+            if form.has_changed():  # validated: the values entered
+                values = form.cleaned_data
+                if values.get("DELETE") or not values.get("prisoner"):
+                    continue
+                prisoner, status = values["prisoner"].pk, values.get("status")
+            elif form.instance.pk is not None:  # a row left as stored (VersionedInlineForm)
+                prisoner, status = form.instance.prisoner_id, form.instance.status
+            else:
+                continue
+            if status in DOCUMENTED_STATUSES:
+                documented.add(prisoner)
         services.check_documented_within_reported(
             reported_count=self.instance.reported_count, documented=len(documented)
         )
@@ -242,6 +248,9 @@ class RouteLegInline(PublishableInlineMixin, admin.TabularInline):
         "visibility",
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sources")
+
 
 class ParticipantInline(PublishableInlineMixin, admin.TabularInline):
     model = Participant
@@ -249,6 +258,9 @@ class ParticipantInline(PublishableInlineMixin, admin.TabularInline):
     autocomplete_fields = ["country", "sources"]
     fields = ["name", "role", "title", "country", "sources", "visibility"]
     verbose_name_plural = _("participants (envoys, negotiators, spokespeople, facilitators...)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sources")
 
 
 class ConcessionLinkInline(PublishableInlineMixin, admin.TabularInline):
@@ -266,7 +278,12 @@ class ConcessionLinkInline(PublishableInlineMixin, admin.TabularInline):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("concession__imposed_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("concession__imposed_by")
+            .prefetch_related("sources")
+        )
 
 
 @admin.register(ReleaseEvent)
@@ -352,10 +369,10 @@ class ReleaseEventAdmin(PublishableAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A refusal from a service during the save (the hidden records changed, a row saved
-        by someone else since) undoes the whole save and says why: never a 500."""
+        by someone else since) undoes the whole save (Django's transaction of the view) and
+        says why: never a 500."""
         try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
             self.message_user(
                 request,
@@ -365,6 +382,9 @@ class ReleaseEventAdmin(PublishableAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change):
+        deleting = {
+            shown_key(row.instance) for formset in formsets for row in formset.deleted_forms
+        }  # before the rows are deleted, and lose their primary keys
         super().save_related(request, form, formsets, change)
         event = form.instance
         if event.visibility != Visibility.PUBLIC or not self.has_publish_permission(request):
@@ -373,15 +393,8 @@ class ReleaseEventAdmin(PublishableAdmin):
         if change:
             if choice != HiddenRecords.PUBLISH or not form.hidden:
                 return
-            # The rows this save wrote were seen by the editor at the version it wrote.
-            shown = dict(form.cleaned_data["hidden_shown"])
-            for formset in formsets:
-                for row in formset.saved_forms:
-                    key = (row.instance._meta.label_lower, row.instance.pk)
-                    if key in shown:
-                        shown[key] = row.instance.version
-            published = services.publish_hidden(
-                event, user=request.user, shown=shown, hidden=form.hidden
+            hidden, shown = as_saved(
+                form.hidden, form.cleaned_data["hidden_shown"], formsets, deleting
             )
         else:
             # A new release: its hidden rows are the ones the editor entered in this save.
@@ -397,9 +410,7 @@ class ReleaseEventAdmin(PublishableAdmin):
                 )
                 return
             shown = services.parse_shown(services.shown_token(r) for r, _p in hidden)
-            published = services.publish_hidden(
-                event, user=request.user, shown=shown, hidden=hidden
-            )
+        published = services.publish_hidden(event, user=request.user, shown=shown, hidden=hidden)
         self.message_user(
             request,
             ngettext(
@@ -496,6 +507,30 @@ class ReleaseEventAdmin(PublishableAdmin):
                 "select_across": request.POST.get("select_across", "0"),
             },
         )
+
+
+def shown_key(record):
+    return (record._meta.label_lower, record.pk)
+
+
+def as_saved(hidden, shown, formsets, deleted):
+    """The form's hidden list and the versions it showed, as this save left them: a row the
+    inlines saved is the record as saved, at the version it wrote (the editor saw it: they
+    entered it); a row `deleted` ({shown_key}) or made public in the save is hidden no more."""
+    saved = {
+        shown_key(row.instance): row.instance for formset in formsets for row in formset.saved_forms
+    }
+    shown, now_hidden = dict(shown), []
+    for record, problems in hidden:
+        key = shown_key(record)
+        record = saved.get(key, record)
+        if key in deleted or record.visibility == Visibility.PUBLIC:
+            shown.pop(key, None)
+            continue
+        if key in saved and key in shown:
+            shown[key] = record.version
+        now_hidden.append((record, problems))
+    return now_hidden, shown
 
 
 def published_message(events, published, staying):

@@ -7,15 +7,14 @@ restore) and the importer call these; a rule is written once, here.
 import time
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef
+from django.db.models import F, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prisoners.models import Prisoner
 from releases.models import (
-    ConcessionLink,
     Release,
     ReleaseEvent,
-    ReportedNationality,
     SanctionsConcession,
 )
 from tracker import services
@@ -90,43 +89,48 @@ def check_stored_events(event_ids):
 
 
 def hidden_with(event):
-    """What stays hidden if `event` is published alone: [(record, problems)].
+    """What stays hidden if `event` is published alone: [(record, problems)], a query a kind.
 
     Its restricted people freed, the restricted people they name, its restricted
     participants, nationality reports, route legs and links to sanctions measures, and the
-    restricted measures it is linked to; `problems` says why a record could not be published
+    restricted measures it is linked to, each loaded whole (publish_hidden writes their history
+    from them) with what its name shows; `problems` says why a record could not be published
     with it (no source).
     """
-    releases = event.releases.select_related("prisoner").prefetch_related(
-        "sources", "prisoner__sources"
-    )
     hidden = []
+    releases = (
+        event.releases.filter(
+            ~Q(visibility=Visibility.PUBLIC) | ~Q(prisoner__visibility=Visibility.PUBLIC)
+        )
+        .select_related("prisoner")
+        .annotate(
+            cites_source=services.cites_a_source(Release),
+            prisoner_cites_source=services.cites_a_source(Prisoner, "prisoner"),
+        )
+    )
     for release in releases:
         if release.visibility != Visibility.PUBLIC:
-            hidden.append(release)
+            hidden.append((release, services.source_problems(release.cites_source)))
         if release.prisoner.visibility != Visibility.PUBLIC:
-            hidden.append(release.prisoner)
-    for facts in (
-        event.participants,
-        event.nationality_reports,
-        event.route_legs,
-        event.concession_links,
-    ):
-        restricted = facts.exclude(visibility=Visibility.PUBLIC)
-        if restricted.model is not ReportedNationality:  # its one source is a required field
-            restricted = restricted.prefetch_related("sources")
-        if restricted.model is ConcessionLink:
-            restricted = restricted.select_related("concession__imposed_by", "event")
-        hidden += restricted
-    # A public link to a restricted measure shows nothing either: the measure is hidden too.
-    hidden += (
+            hidden.append(
+                (release.prisoner, services.source_problems(release.prisoner_cites_source))
+            )
+    facts = [
+        event.participants.all(),
+        event.nationality_reports.select_related("country", "source"),
+        event.route_legs.select_related("from_country", "via_country", "to_country"),
+        event.concession_links.select_related("concession__imposed_by"),
+        # A public link to a restricted measure shows nothing either: the measure is hidden too.
         SanctionsConcession.objects.filter(links__event=event)
-        .exclude(visibility=Visibility.PUBLIC)
         .select_related("imposed_by")
-        .prefetch_related("sources")
-        .distinct()
-    )
-    return [(record, services.publication_problems(record)) for record in hidden]
+        .distinct(),
+    ]
+    for restricted in facts:
+        restricted = restricted.exclude(visibility=Visibility.PUBLIC).annotate(
+            cites_source=services.cites_a_source(restricted.model)
+        )
+        hidden += [(record, services.source_problems(record.cites_source)) for record in restricted]
+    return hidden
 
 
 def describe_hidden(hidden):
@@ -206,18 +210,15 @@ def hidden_changes(hidden, shown):
 
 
 @service
-def publish_hidden(event, *, user, shown, hidden=None):
+def publish_hidden(event, *, user, shown, hidden):
     """Publish, with `event`, exactly the hidden records the editor was shown; all or nothing.
 
-    `shown`: {(model label, pk): version} as the page listed them (parse_shown). The list is
-    recomputed here, in the writing transaction, with the event's row locked; if anything not
-    shown now belongs to the event, or a record shown changed since, nothing is published.
-    `hidden`: the list already computed in this same transaction (the form's), to compute it
-    once a request. Returns the records published.
+    `hidden`: hidden_with(event), computed once in this request's transaction (the form's, or
+    the action's); `shown`: {(model label, pk): version} as the page listed them (parse_shown).
+    If they differ (something not shown now belongs to the event, or a record shown changed
+    since), or one cannot be public, nothing is published; publishing checks each record at the
+    version shown again (services.publish_listed). Returns the records published.
     """
-    ReleaseEvent.objects.select_for_update().filter(pk=event.pk).first()
-    if hidden is None:
-        hidden = hidden_with(event)
     difference = hidden_changes(hidden, shown)
     if difference:
         raise ValidationError(
@@ -234,21 +235,9 @@ def publish_hidden(event, *, user, shown, hidden=None):
                 _("“%(record)s” cannot be published: %(problems)s."),
                 params={"record": record, "problems": "; ".join(map(str, problems))},
             )
-    published = {}
-    for record, _problems in hidden:
-        key = (record._meta.label_lower, record.pk)
-        if key in published:  # a person freed twice in the event is listed twice
-            continue
-        record.visibility = Visibility.PUBLIC
-        services.save_record(
-            record,
-            user=user,
-            seen_version=shown[key],
-            update_fields=["visibility", "updated_at"],
-            check_sources=False,  # checked above, from the same list
-        )
-        published[key] = record
-    return list(published.values())
+    return services.publish_listed(
+        [record for record, _problems in hidden], user=user, seen_versions=shown
+    )
 
 
 SYNTHETIC_BATCH_SIZE = 2000

@@ -56,3 +56,12 @@ def submitted_values(response, form_id):
     for name, value in parser.values:
         data.setdefault(name, []).append(value)
     return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
+
+
+def changelist_action(client, url, action, records):
+    """What a browser posts from the change list at `url` when the user ticks `records` and
+    chooses `action`: its form as rendered (with the version of each row it shows), those rows
+    ticked."""
+    data = submitted_values(client.get(url), "changelist-form")
+    data.update(action=action, _selected_action=[str(record.pk) for record in records])
+    return data

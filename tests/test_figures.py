@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
 
 import tracker.settings as production
 from tracker import figures
@@ -95,11 +96,26 @@ def test_pages_are_kept_by_url_and_only_when_found(client, page_cache, make_even
 
 
 @pytest.mark.django_db
-def test_a_transaction_of_many_changes_starts_one_generation_at_commit(
+def test_a_transaction_of_many_changes_starts_a_generation_at_its_first_change_and_at_commit(
     django_capture_on_commit_callbacks, make_prisoner
 ):
-    """loaddata saves every record in one transaction: one refresh at commit, not one a record."""
-    with django_capture_on_commit_callbacks() as callbacks:
-        for _ in range(5):
+    """loaddata saves every record in one transaction, and a publish many: the figures are
+    forgotten at the first change and at commit, not at every record; again at a later change
+    only if one was cached in between."""
+
+    def generation():
+        return caches["generation"].get(figures.GENERATION_KEY)
+
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_prisoner()
+        first = generation()
+        for _ in range(4):
             make_prisoner()
+        assert generation() == first, "nothing was cached in between: no new generation"
+        cached_figure("people", lambda: 1)
+        make_prisoner()
+        second = generation()
+        assert second != first, "a figure cached in the transaction is forgotten at a change"
+    assert before != first and generation() != second, "and all of them at commit"
     assert callbacks.count(figures._new_generation) == 1

@@ -11,7 +11,7 @@ from django.test import Client
 
 from prisoners.models import Prisoner
 from releases.models import ConcessionLink, Release, ReleaseEvent, SanctionsConcession
-from tests.admin_forms import submitted_values
+from tests.admin_forms import changelist_action, submitted_values
 from tracker.models import Visibility
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,8 @@ def changelist_url(model):
 
 def restrict_from_the_list(client, record):
     """The editor ticks the record in its change list, as shown now, and restricts it."""
-    return client.post(
-        changelist_url(type(record)),
-        {
-            "action": "restrict",
-            "_selected_action": [record.pk],
-            "_seen_version": f"{record.pk}:{record.version}",
-        },
-    )
+    url = changelist_url(type(record))
+    return client.post(url, changelist_action(client, url, "restrict", [record]))
 
 
 def errors_of(response):
@@ -178,6 +172,29 @@ def test_a_bulk_action_refuses_rows_changed_since_the_list_was_loaded(
     assert person.visibility == Visibility.RESTRICTED
 
 
+def test_a_bulk_action_without_the_versions_shown_changes_nothing(editor, sourced_person):
+    """A request that does not say which version of a record the editor saw (one made by hand,
+    or records selected across pages nobody looked at) publishes and restricts nothing."""
+    person = sourced_person
+    Prisoner.objects.filter(pk=person.pk).update(visibility=Visibility.RESTRICTED)
+    url = changelist_url(Prisoner)
+    for action in ("publish", "restrict"):
+        data = changelist_action(editor, url, action, [person])
+        data.pop("_seen_version")
+        if action == "restrict":
+            Prisoner.objects.filter(pk=person.pk).update(visibility=Visibility.PUBLIC)
+        stored = Prisoner.objects.values_list("visibility", "version").get(pk=person.pk)
+
+        response = editor.post(url, data, follow=True)
+
+        done = "0 records published." if action == "publish" else "0 records restricted."
+        assert done in response.text
+        assert "1 record was not changed: “Ihar Losik”: the page did not say which version" in (
+            response.text
+        )
+        assert Prisoner.objects.values_list("visibility", "version").get(pk=person.pk) == stored
+
+
 def test_every_admin_write_is_a_new_version(editor, sourced_person):
     person = sourced_person
     assert person.version == 1
@@ -186,10 +203,7 @@ def test_every_admin_write_is_a_new_version(editor, sourced_person):
     editor.post(change_url(person), data)
     person.refresh_from_db()
     assert person.version == 2
-    editor.post(
-        changelist_url(Prisoner),
-        {"action": "restrict", "_selected_action": [person.pk], "_seen_version": f"{person.pk}:2"},
-    )
+    restrict_from_the_list(editor, person)
     person.refresh_from_db()
     assert (person.version, person.visibility) == (3, Visibility.RESTRICTED)
     assert [entry.version for entry in person.history.all()[:3]] == [3, 2, 1]
@@ -206,11 +220,8 @@ def test_publishing_needs_a_source_on_the_form_and_in_bulk(editor, make_prisoner
     assert response.status_code == 200
     assert "add at least one before publishing" in errors_of(response)
 
-    response = editor.post(
-        changelist_url(Prisoner),
-        {"action": "publish", "_selected_action": [person.pk]},
-        follow=True,
-    )
+    url = changelist_url(Prisoner)
+    response = editor.post(url, changelist_action(editor, url, "publish", [person]), follow=True)
     assert "add at least one before publishing" in response.text
     person.refresh_from_db()
     assert person.visibility == Visibility.RESTRICTED

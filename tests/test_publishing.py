@@ -1,10 +1,24 @@
 """Publishing through the real admin does exactly what the editor saw: the records a page
 listed, at the versions it listed them, and nothing else."""
 
+import re
+from collections import Counter
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from prisoners.models import Prisoner
-from releases.models import Release, ReleaseEvent
+from releases import services as release_services
+from releases.models import (
+    ConcessionLink,
+    Participant,
+    Release,
+    ReleaseEvent,
+    ReportedNationality,
+    RouteLeg,
+    SanctionsConcession,
+)
 from tests.admin_forms import submitted_values
 from tests.test_admin import ADD_EVENT_URL, event_form
 from tests.test_integrity import change_url, changelist_url, errors_of
@@ -99,6 +113,23 @@ def test_a_request_without_the_shown_list_publishes_no_hidden_record(editor, res
     restricted_event.refresh_from_db()
     assert restricted_event.visibility == Visibility.PUBLIC
     assert not Prisoner.objects.filter(visibility=Visibility.PUBLIC).exists()
+
+
+def test_a_row_edited_in_the_same_save_is_published_as_edited(editor, restricted_event):
+    data = publish_form(editor, restricted_event)
+    data["releases-0-details"] = "Freed at the border."
+
+    response = editor.post(change_url(restricted_event), data)
+
+    assert response.status_code == 302, errors_of(response)
+    release = Release.objects.get()
+    assert (release.visibility, release.details) == (Visibility.PUBLIC, "Freed at the border.")
+    latest = release.history.first()
+    assert (latest.visibility, latest.details, latest.version) == (
+        Visibility.PUBLIC,
+        "Freed at the border.",
+        release.version,
+    )
 
 
 @pytest.mark.parametrize("damaged", ["releases.release:1", "x:y:z", "releases.release:-1:2"])
@@ -204,3 +235,91 @@ def test_the_add_form_asks_about_the_rows_added_with_a_public_event(
         assert "The release is public; these stay hidden:" in response.text
         assert "Added Person" in response.text
         assert person.visibility == Visibility.RESTRICTED
+
+
+def test_a_confirmation_without_the_versions_shown_publishes_nothing(editor, restricted_event):
+    data = submitted_values(bulk_confirmation(editor, restricted_event), "publish-confirmation")
+    data["hidden_records"] = "publish"
+    data.pop("_seen_version")
+
+    response = editor.post(changelist_url(ReleaseEvent), data, follow=True)
+
+    assert "Published: nothing." in response.text
+    assert "“Release of May" in response.text and "did not say which version" in response.text
+    assert nothing_public(restricted_event)
+
+
+# --- What a publish save costs ---------------------------------------------------------------
+
+# The queries of a publish save of the seed's December release with everything entered with it
+# restricted, whatever the number of rows: the request (session, user, device, permissions: 5),
+# the event's form (the event, its links, its checks and its lock: 14, savepoints included),
+# the hidden list (a query a kind: 6), the inline rows (a query an inline and their sources: 8),
+# the event's save with its history (8), then the hidden records in bulk: for each of their 7
+# models one UPDATE at the versions shown, one insert of history entries, and a read and an
+# insert of each many-to-many link the history keeps (36), and the admin's log entry.
+PUBLISH_SAVE_QUERIES = 78
+DECEMBER = "belarus-release-2025-12-13"
+
+
+@pytest.fixture
+def entered_december(seed):
+    """The seed's December release as a case worker enters it: the event and everything that
+    comes with it restricted, as new records start: its people freed and the people they
+    name, its participant, nationality reports and route, its link to the measure and the
+    measure itself."""
+    event = ReleaseEvent.objects.get(slug=DECEMBER)
+    ReleaseEvent.objects.filter(pk=event.pk).update(visibility=Visibility.RESTRICTED)
+    for model in (Release, Participant, ReportedNationality, RouteLeg, ConcessionLink):
+        model.objects.filter(event=event).update(visibility=Visibility.RESTRICTED)
+    Prisoner.objects.filter(releases__event=event).update(visibility=Visibility.RESTRICTED)
+    SanctionsConcession.objects.filter(links__event=event).update(visibility=Visibility.RESTRICTED)
+    return event
+
+
+def by_shape(captured):
+    """The queries captured, counted by the shape of their SQL (values left out), most first:
+    where a budget went."""
+    shapes = Counter(
+        re.sub(r"\b\d+\b|'[^']*'|\"s\d+_x\d+\"", "?", query["sql"])[:150] for query in captured
+    )
+    return "\n".join(f"{count:4} {shape}" for shape, count in shapes.most_common())
+
+
+@pytest.mark.parametrize("more_people", [0, 10])
+def test_a_publish_save_of_the_december_release_costs_a_fixed_number_of_queries(
+    editor, client, entered_december, make_prisoner, make_release, more_people
+):
+    event = entered_december
+    source = event.sources.first()
+    for _ in range(more_people):
+        person = make_prisoner(visibility=Visibility.RESTRICTED, sources=[source])
+        make_release(event, person, visibility=Visibility.RESTRICTED, sources=[source])
+    hidden = release_services.hidden_with(event)
+    assert len(hidden) == 18 + 2 * more_people
+    data = submitted_values(editor.get(change_url(event)), "releaseevent_form")
+    data.update(visibility=Visibility.PUBLIC, hidden_records="publish")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = editor.post(change_url(event), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert len(captured) <= PUBLISH_SAVE_QUERIES, (
+        f"{len(captured)} queries, {PUBLISH_SAVE_QUERIES} budgeted:\n{by_shape(captured)}"
+    )
+    published = f"{len(hidden)} hidden records were published with the release"
+    assert published in editor.get(response.url).text
+    page = client.get(event.get_absolute_url())
+    assert page.status_code == 200
+    assert "Maria Kolesnikova" in page.text and "John Coale" in page.text
+    for record, _problems in hidden:
+        record.refresh_from_db()
+        assert record.visibility == Visibility.PUBLIC
+        entry = record.history.first()
+        assert (entry.history_user, entry.history_type) == (editor.user, "~")
+        assert entry.version == record.version and entry.visibility == Visibility.PUBLIC
+        if services.sources_field(type(record)) is not None:
+            # The entry keeps the record's links, as one saved alone does: a restore brings
+            # them back.
+            kept = sorted(entry.sources.values_list("source", flat=True))
+            assert kept == sorted(record.sources.values_list("pk", flat=True)), record

@@ -25,6 +25,14 @@ def feed_titles(client, url):
     return [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]
 
 
+def publish(event, user, visibility=Visibility.PUBLIC):
+    """Publish (or restrict) `event` as an editor would, at the version stored."""
+    done, refused = services.set_visibility(
+        [event], visibility, user=user, seen_versions={event.pk: event.version}
+    )
+    assert done == [event] and not refused
+
+
 def test_the_feed_lists_releases_by_when_they_became_public(
     client, seed, make_event, make_source, admin_user
 ):
@@ -37,15 +45,15 @@ def test_the_feed_lists_releases_by_when_they_became_public(
     )
     make_event(title="Recent release", date=datetime.date(2025, 11, 1), sources=[source])
     assert old_news.published_at is None
-    services.set_visibility([old_news], Visibility.PUBLIC, user=admin_user, seen_versions={})
+    publish(old_news, admin_user)
     old_news.refresh_from_db()
     assert old_news.published_at is not None
     titles = feed_titles(client, "/releases/feed/")
     assert titles[0].startswith("Entered late")  # published last, though it happened first
     # Restricting and publishing again keeps the first publication time.
     first = old_news.published_at
-    services.set_visibility([old_news], Visibility.RESTRICTED, user=admin_user, seen_versions={})
-    services.set_visibility([old_news], Visibility.PUBLIC, user=admin_user, seen_versions={})
+    publish(old_news, admin_user, Visibility.RESTRICTED)
+    publish(old_news, admin_user)
     old_news.refresh_from_db()
     assert old_news.published_at == first
 

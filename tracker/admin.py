@@ -47,6 +47,9 @@ class VersionedModelForm(forms.ModelForm):
     # Set where the record's sources are rows of an inline, saved after the record: the
     # inline's formset checks that a public record cites one.
     sources_in_inline = False
+    # The record as stored, its row locked, when clean() checked the version shown: the save
+    # that follows in the same transaction does not read it again.
+    checked = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +119,7 @@ class VersionedModelForm(forms.ModelForm):
                 stored = services.check_current(self.instance, cleaned.get("seen_version"))
             except services.StaleRecord as stale:
                 self._refuse_as_stale(stale)
+            self.checked = stored
         if not deleting and self.needs_publication_check(cleaned, stored):
             sources = cleaned.get("sources") if "sources" in self.fields else None
             try:
@@ -170,7 +174,17 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class VersionedInlineForm(VersionedModelForm):
+    """A stored inline row left as it was is not saved (a formset saves the rows that changed),
+    so it is not validated either, as Django's formsets do for blank extra rows: its checks
+    cost queries a row (each foreign key, each database constraint), hundreds for an event of
+    many people freed. Its `cleaned_data` is empty; its values are the stored record's."""
+
     check_unchanged = False
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.pk is not None:
+            kwargs["empty_permitted"] = True
+        super().__init__(*args, instance=instance, **kwargs)
 
 
 def with_seen_version(fieldsets):
@@ -182,11 +196,20 @@ def with_seen_version(fieldsets):
 
 
 def form_links(form):
-    """{many-to-many field name: the records chosen} of a validated model form."""
+    """{many-to-many field name: the records chosen} of a validated model form; of a form that
+    showed the record as stored (not a restore), only those the user changed: the others are
+    stored as shown."""
+    shows_stored = (
+        isinstance(form, VersionedModelForm)
+        and form.checked is not None
+        and form.current_version is None
+    )
     return {
         field.name: form.cleaned_data[field.name]
         for field in form.instance._meta.many_to_many
-        if field.name in form.fields and field.name in form.cleaned_data
+        if field.name in form.fields
+        and field.name in form.cleaned_data
+        and (field.name in form.changed_data or not shows_stored)
     }
 
 
@@ -199,6 +222,7 @@ def save_from_form(request, record, form):
         record,
         user=request.user,
         seen_version=form.cleaned_data.get("seen_version"),
+        checked=getattr(form, "checked", None),
         sources=form.cleaned_data.get("sources") if "sources" in form.fields else None,
         check_sources=not getattr(form, "sources_in_inline", False),
         links=form_links(form),

@@ -10,6 +10,7 @@ writes send no signals: code that makes them calls `invalidate()`.
 """
 
 import hashlib
+import threading
 import time
 
 from django.core.cache import cache, caches
@@ -23,21 +24,32 @@ FIGURES_TIMEOUT = 60
 GENERATION_KEY = "tracker:figures:generation"
 
 
+# Set when this process hands out a key of the current generation (a figure or a page may be
+# cached under it), cleared when it starts a generation.
+_keys_given = threading.Event()
+
+
 def _new_generation():
+    _keys_given.clear()
     caches["generation"].set(GENERATION_KEY, time.time_ns(), None)
 
 
 def invalidate():
     """Forget every cached figure, now and when the current transaction commits: until then
     another process may compute a figure without the change. A transaction that changes many
-    records (loaddata) starts one generation when it commits, not one a record."""
-    _new_generation()
+    records (loaddata, a publish) starts one generation at its first change and one when it
+    commits, not one a record; and one more at a later change only if this process may have
+    cached something since (a test's transaction is many requests)."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        return  # autocommit: the change is committed already
+        _new_generation()  # autocommit: the change is committed already
+        return
     pending = (callback for _savepoints, callback, _robust in connection.run_on_commit)
     if _new_generation not in pending:
+        _new_generation()
         transaction.on_commit(_new_generation)
+    elif _keys_given.is_set():
+        _new_generation()
 
 
 def _generation():
@@ -46,6 +58,7 @@ def _generation():
 
 def figure_key(name):
     """The cache key of `name` in the current generation of figures."""
+    _keys_given.set()
     return f"tracker:figures:{_generation()}:{name}"
 
 

@@ -13,20 +13,22 @@ Two rules live here:
 - **Publishing needs a source.** Every public fact cites where it comes from.
 """
 
+import functools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_save
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.models import HistoricalRecords
 
-from tracker.figures import invalidate
+from tracker import figures, history
 from tracker.models import Visibility
 from tracker.records import kind_of
 from tracker.write_path import service
@@ -123,19 +125,37 @@ def check_current(record, seen_version):
     return current
 
 
+def sources_field(model):
+    """The many-to-many field of what `model`'s records cite, or None (countries cite none)."""
+    return next((field for field in model._meta.many_to_many if field.name == "sources"), None)
+
+
+def cites_a_source(model, record="pk"):
+    """An expression for a queryset: whether the record of `model` at `record` (a path from the
+    queryset's rows) cites a source; always true for a model whose records need none."""
+    field = sources_field(model)
+    if field is None:
+        return Value(True)
+    through = field.remote_field.through
+    return Exists(through.objects.filter(**{field.m2m_field_name(): OuterRef(record)}))
+
+
+def source_problems(cites_source):
+    """`publication_problems` for a writer that read whether the record cites a source."""
+    return [] if cites_source else [_("it cites no source: add at least one before publishing")]
+
+
 def publication_problems(record, *, sources=None):
     """Why `record` may not be public, in plain words; empty when it may.
 
     `sources`: the sources it will cite, when a form is about to change them; by default, those
     stored. Records without a `sources` field (countries) need none.
     """
-    if not any(field.name == "sources" for field in record._meta.many_to_many):
+    if sources_field(type(record)) is None:
         return []
     if sources is None:
         sources = record.sources.all() if record.pk else []
-    if not any(True for _source in sources):
-        return [_("it cites no source: add at least one before publishing")]
-    return []
+    return source_problems(any(True for _source in sources))
 
 
 def becomes_public(record, stored):
@@ -147,15 +167,12 @@ def becomes_public(record, stored):
 def unsourced(model, pks):
     """The primary keys among `pks` of records that cite no source: the batch form of
     `publication_problems`, for writers of many records."""
-    field = next((f for f in model._meta.many_to_many if f.name == "sources"), None)
-    if field is None:
+    if sources_field(model) is None:
         return []
-    through = field.remote_field.through
-    cited = through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
     found = []
     for start in range(0, len(pks), BATCH_SIZE):
         batch = model._default_manager.filter(pk__in=pks[start : start + BATCH_SIZE])
-        found += batch.exclude(Exists(cited)).values_list("pk", flat=True)
+        found += batch.exclude(cites_a_source(model)).values_list("pk", flat=True)
     return found
 
 
@@ -175,6 +192,7 @@ def save_record(
     *,
     user,
     seen_version=None,
+    checked=None,
     update_fields=None,
     sources=None,
     check_sources=True,
@@ -182,17 +200,19 @@ def save_record(
 ):
     """Save `record` as the next version, refusing if it changed since `seen_version`.
 
-    For a new record `seen_version` is ignored. A record that becomes public must be
-    publishable, with `sources` when a form is about to change them (see
-    `publication_problems`); `check_sources=False` where the caller checked the sources it is
-    about to save after the record. `links`: {many-to-many field name: the related records} to
-    set with it. The history entry names `user`.
+    For a new record `seen_version` is ignored. `checked`: the record as `check_current`
+    returned it for `seen_version` earlier in this transaction (a form's validation), its row
+    locked since: it is not read again. A record that becomes public must be publishable, with
+    `sources` when a form is about to change them (see `publication_problems`);
+    `check_sources=False` where the caller checked the sources it is about to save after the
+    record. `links`: {many-to-many field name: the related records} to set with it. The history
+    entry names `user`.
     """
     stored = None
     versioned = kind_of(type(record)).versioned
     if record.pk is not None and not record._state.adding:
         if versioned:
-            stored = check_current(record, seen_version)
+            stored = checked or check_current(record, seen_version)
             record.version = stored.version + 1
             if update_fields is not None:
                 update_fields = {*update_fields, "version"}
@@ -221,28 +241,130 @@ def set_visibility(records, visibility, *, user, seen_versions):
     """Publish or restrict each record, each in its own check: the records it did (a list) and
     the ones it refused, with the reason ({record: message}).
 
-    `seen_versions`: {pk: version} as the editor saw them; a record changed since is refused.
+    `seen_versions`: {pk: version} as the editor saw them. A record changed since is refused,
+    and so is one without a version seen (a request that did not carry it, records selected
+    across pages the editor did not see): nothing is changed to it.
     """
     done, refused = [], {}
     for record in records:
         if record.visibility == visibility:
+            continue
+        seen_version = seen_versions.get(record.pk)
+        if seen_version is None:
+            refused[record] = _(
+                "the page did not say which version of it you saw, so it was not changed: "
+                "select it in the list as it is shown now, and choose again."
+            )
             continue
         record.visibility = visibility
         fields = ["visibility", "updated_at"]
         if any(field.name == "published_at" for field in record._meta.fields):
             fields.append("published_at")  # stamped on first publication (pre_save)
         try:
-            save_record(
-                record,
-                user=user,
-                seen_version=seen_versions.get(record.pk, record.version),
-                update_fields=fields,
-            )
+            save_record(record, user=user, seen_version=seen_version, update_fields=fields)
         except ValidationError as error:
             refused[record] = " ".join(error.messages)
         else:
             done.append(record)
     return done, refused
+
+
+# Records an UPDATE matches at their versions: a condition of one term per version (SQLite nests
+# every OR of a condition, and refuses past 1,000 levels).
+VERSIONS_A_STATEMENT = 100
+
+
+def _at_versions(seen):
+    """(condition, records) batches: each condition matches its records (of `seen`, {pk:
+    version}) each at the version seen, and nothing else."""
+    batch, versions = [], set()
+    for pk, version in sorted(seen.items(), key=lambda item: (item[1], item[0])):
+        full = len(batch) == BATCH_SIZE
+        if full or (version not in versions and len(versions) == VERSIONS_A_STATEMENT):
+            yield _matching(batch), batch
+            batch, versions = [], set()
+        batch.append((pk, version))
+        versions.add(version)
+    if batch:
+        yield _matching(batch), batch
+
+
+def _matching(pairs):
+    by_version = defaultdict(list)
+    for pk, version in pairs:
+        by_version[version].append(pk)
+    return functools.reduce(
+        operator.or_, (Q(version=version, pk__in=pks) for version, pks in by_version.items())
+    )
+
+
+def _refuse_changed(model, batch):
+    """The UPDATE of `batch` ([(pk, version seen)]) missed some of its records: say which
+    changed or went since, and who changed them (the service's transaction is undone)."""
+    stored = model._base_manager.in_bulk([pk for pk, _version in batch])
+    reasons = []
+    for pk, version in batch:
+        current = stored.get(pk)
+        if current is None:
+            reasons.append(_("a record you listed was deleted since"))
+        elif current.version != version + 1:  # not the version this UPDATE wrote
+            reasons.append(f"“{current}”: {describe_changes(current, version)}".strip())
+    raise ValidationError(
+        _(
+            "Records changed after you opened the page, so nothing was published: "
+            "%(changes)s. Check them and publish again."
+        ),
+        params={"changes": " ".join(reasons) or _("someone saved them since")},
+        code="stale",
+    )
+
+
+@service
+def publish_listed(records, *, user, seen_versions):
+    """Publish `records`, all or none, each loaded as stored at the version the editor saw
+    (`seen_versions`: {(model label, pk): version}).
+
+    In bulk, with the rules a record published alone keeps: a model's records in one UPDATE
+    that matches each at the version seen, so that a record changed or deleted since refuses
+    them all, as does one that cites no source; a history entry a record naming `user`, with its
+    links as they stand; the figures invalidated once. Returns the records, as now stored.
+    """
+    now = timezone.now()
+    by_model = defaultdict(dict)
+    for record in records:  # a person freed twice in an event is listed twice
+        by_model[type(record)][record.pk] = record
+    for model, listed in by_model.items():
+        group = list(listed.values())
+        seen = {record.pk: seen_versions[(model._meta.label_lower, record.pk)] for record in group}
+        links = history.current_links(model, list(seen))
+        field = sources_field(model)
+        if field in links:  # read for the history: the sources the rule looks at
+            cited = links[field]
+            unsourced_pks = [pk for pk in seen if not cited.get(pk)]
+        else:
+            unsourced_pks = unsourced(model, list(seen))
+        if unsourced_pks:
+            names = ", ".join(f"“{record}”" for record in group if record.pk in unsourced_pks)
+            raise ValidationError(
+                _("%(records)s cannot be published: %(problems)s."),
+                params={"records": names, "problems": "; ".join(source_problems(False))},
+                code="unpublishable",
+            )
+        values = {"visibility": Visibility.PUBLIC, "version": F("version") + 1, "updated_at": now}
+        stamps_publication = any(f.name == "published_at" for f in model._meta.concrete_fields)
+        if stamps_publication:  # the first publication's time, kept when published again
+            values["published_at"] = Coalesce("published_at", Value(now))
+        for condition, batch in _at_versions(seen):
+            if model._base_manager.filter(condition).update(**values) != len(batch):
+                _refuse_changed(model, batch)
+        for record in group:
+            record.visibility, record.version = Visibility.PUBLIC, seen[record.pk] + 1
+            record.updated_at = now
+            if stamps_publication and record.published_at is None:
+                record.published_at = now
+        history.write_history(model, changed=group, user=user, date=now, links=links)
+    figures.invalidate()  # a queryset's UPDATE sends no signal
+    return [record for listed in by_model.values() for record in listed.values()]
 
 
 def check_stored(model, pks):
@@ -264,15 +386,30 @@ def describe_invalid(error):
     )
 
 
+# Records a refusal names for each reason; the message counts the others.
+NAMED_A_REASON = 10
+
+
 def refused_message(refused):
+    """ "2 records were not changed: “A”, “B”: why." of {record: why}, the records that share a
+    reason named together."""
+    by_reason = {}
+    for record, reason in refused.items():
+        by_reason.setdefault(reason, []).append(f"“{record}”")
+    reasons = []
+    for reason, names in by_reason.items():
+        more = len(names) - NAMED_A_REASON
+        named = ", ".join(names[:NAMED_A_REASON])
+        if more > 0:
+            named += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {
+                "count": more
+            }
+        reasons.append(f"{named}: {reason}")
     return ngettext(
         "%(count)d record was not changed: %(reasons)s",
         "%(count)d records were not changed: %(reasons)s",
         len(refused),
-    ) % {
-        "count": len(refused),
-        "reasons": " ".join(f"“{record}”: {reason}" for record, reason in refused.items()),
-    }
+    ) % {"count": len(refused), "reasons": " ".join(reasons)}
 
 
 @dataclass(eq=False)
@@ -317,7 +454,7 @@ def write_in_bulk(batches, *, user, reason):
     for batch in batches:
         write.batch(batch)
     write.check_rules()
-    invalidate()  # bulk writes send no post_save
+    figures.invalidate()  # bulk writes send no post_save
 
 
 class _BulkWrite:
@@ -475,39 +612,10 @@ class _BulkWrite:
 
     def write_history(self, model, new, changed):
         """One history entry a record, with its many-to-many links as they now stand."""
-        history_model = kind_of(model).history_model
-        if history_model is None:
-            return
-        manager = getattr(model, model._meta.simple_history_manager_attribute)
-        entries = []
-        for rows, update in ((new, False), (changed, True)):
-            instances = [row.instance for row in rows]
-            for start in range(0, len(instances), BATCH_SIZE):
-                entries += manager.bulk_history_create(
-                    instances[start : start + BATCH_SIZE],
-                    update=update,
-                    default_user=self.user,
-                    default_change_reason=self.reason,
-                )
-        for model_field in history_model._history_m2m_fields:
-            link_history = HistoricalRecords.m2m_models[model_field]
-            through = model_field.remote_field.through
-            source = model_field.m2m_field_name()
-            by_owner = defaultdict(list)
-            owners = [getattr(entry, model._meta.pk.attname) for entry in entries]
-            for start in range(0, len(owners), BATCH_SIZE):
-                for link in through._default_manager.filter(
-                    **{f"{source}__in": owners[start : start + BATCH_SIZE]}
-                ):
-                    by_owner[getattr(link, f"{source}_id")].append(link)
-            link_history._default_manager.bulk_create(
-                [
-                    link_history(
-                        history=entry,
-                        **{f.attname: getattr(link, f.attname) for f in through._meta.fields},
-                    )
-                    for entry in entries
-                    for link in by_owner[getattr(entry, model._meta.pk.attname)]
-                ],
-                batch_size=BATCH_SIZE,
-            )
+        history.write_history(
+            model,
+            created=[row.instance for row in new],
+            changed=[row.instance for row in changed],
+            user=self.user,
+            reason=self.reason,
+        )

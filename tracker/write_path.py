@@ -39,11 +39,15 @@ def _in_service():
 
 
 def service(function):
-    """Mark `function` as a write service: one transaction, and its writes are allowed."""
+    """Mark `function` as a write service: one transaction, and its writes are allowed.
+
+    A service called by another joins its transaction, without a savepoint of its own: the
+    outer one is all or nothing, and goes on after no refusal of the inner one.
+    """
 
     @functools.wraps(function)
     def write(*args, **kwargs):
-        with transaction.atomic(), _in_service():
+        with transaction.atomic(savepoint=_depth.get() == 0), _in_service():
             return function(*args, **kwargs)
 
     return write

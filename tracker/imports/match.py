@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracker.history import history_model
 from tracker.imports.report import (
     Conflict,
     ImportedRecord,
@@ -97,11 +98,11 @@ IMPORT_REASON = "import"
 def _written_by_an_import(record):
     """Whether nothing changed `record` here since an import wrote it (its latest history entry
     is the import's): a record an import stamped with its own time is not "changed here"."""
-    history_model = _history_model(type(record))
-    if history_model is None:
+    historical = history_model(type(record))
+    if historical is None:
         return False
     latest = (
-        history_model._default_manager.filter(**{record._meta.pk.attname: record.pk})
+        historical._default_manager.filter(**{record._meta.pk.attname: record.pk})
         .order_by("-history_date", "-history_id")
         .values_list("history_change_reason", flat=True)
         .first()
@@ -130,12 +131,6 @@ def _relation_fields(model):
 
 def _link_fields(model):
     return [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
-
-
-def _history_model(model):
-    """The model's historical model (django-simple-history), or None."""
-    manager = getattr(model._meta, "simple_history_manager_attribute", None)
-    return getattr(model, manager).model if manager else None
 
 
 class ReadPass:
