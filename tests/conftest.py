@@ -7,6 +7,7 @@ fixture may use them to build data once for many tests (see `shared_records`).
 import contextlib
 import datetime
 import itertools
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -30,14 +31,20 @@ from releases.models import (
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """`make test` runs the suite in parallel (pytest-xdist, `--dist loadgroup`): the tests of a
+    """Every test of tests/browser/ is marked `browser` (pyproject.toml: CI runs them in one of
+    its passes), before `-m` selects.
+
+    `make test` runs the suite in parallel (pytest-xdist, `--dist loadgroup`): the tests of a
     module that use a module- or class-scoped fixture go to one worker together, so that its
     data is built once, not once in each worker."""
     for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures is None or item.get_closest_marker("xdist_group"):
             continue
