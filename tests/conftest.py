@@ -7,6 +7,7 @@ fixture may use them to build data once for many tests (see `shared_records`).
 import contextlib
 import datetime
 import itertools
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -27,17 +28,25 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from tests.shared_seed import SharedSeed, shares_the_seed
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
+SHARED_SEED = pytest.StashKey()
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """`make test` runs the suite in parallel (pytest-xdist, `--dist loadgroup`): the tests of a
+    """Every test of tests/browser/ is marked `browser` (pyproject.toml: CI runs them in one of
+    its passes), before `-m` selects.
+
+    `make test` runs the suite in parallel (pytest-xdist, `--dist loadgroup`): the tests of a
     module that use a module- or class-scoped fixture go to one worker together, so that its
     data is built once, not once in each worker."""
     for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures is None or item.get_closest_marker("xdist_group"):
             continue
@@ -205,10 +214,37 @@ def make_count():
 
 
 @pytest.fixture
-def seed(db):
+def seed(request, shared_seed, db):
     """The seed data set (fixtures/december_2025.json), loaded as its users load it:
-    `loaddata december_2025`, rolled back with the test's transaction."""
-    call_command("loaddata", "december_2025", verbosity=0)
+    `loaddata december_2025`. Once per worker for the tests that may share it
+    (tests/shared_seed.py); the others load it themselves, and their transaction (or flush)
+    takes it away."""
+    if shared_seed.holds is not request.node:
+        call_command("loaddata", "december_2025", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def shared_seed(request, django_db_setup, django_db_blocker):
+    """The seed's transaction of this worker, opened before each test that shares it
+    (`pytest_runtest_setup`) and closed before any other."""
+    shared = SharedSeed(django_db_blocker)
+    request.config.stash[SHARED_SEED] = shared
+    yield shared
+    del request.config.stash[SHARED_SEED]
+    shared.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures: the seed's transaction is open for a test that shares it,
+    rolled back for any other. (Its first test in a worker starts it: `shared_seed`.)"""
+    shared = item.config.stash.get(SHARED_SEED, None)
+    if shared is None:
+        return
+    if shares_the_seed(item):
+        shared.open_for(item)
+    else:
+        shared.close()
 
 
 @pytest.fixture

@@ -160,6 +160,7 @@ while not stop.exists():
 """
 
 
+@pytest.mark.own_database
 def test_a_backup_is_one_moment_of_a_database_being_written(database, tmp_path):  # noqa: F811
     """While a writer adds people and their sources together, the backup holds as many new
     people as new sources: both tables as they were at one moment (PostgreSQL, as deployed)."""

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.public_pages import DOWNLOAD_PAGES, paths
+
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/releases/", "/prisoners/", "/concessions/"]
@@ -51,10 +53,7 @@ def test_a_page_past_the_end(client, seed, url):
     assert "There is no page 99999: this list has 1." in response.text
 
 
-@pytest.mark.parametrize(
-    "url",
-    [*LISTS, "/countries/", "/countries/BY/", "/prisoners/ales-bialiatski/"],
-)
+@pytest.mark.parametrize("url", paths(DOWNLOAD_PAGES))
 def test_an_unknown_download_format(client, seed, url):
     response = client.get(url, {"format": "xlsx"})
     assert response.status_code == 400

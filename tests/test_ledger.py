@@ -23,6 +23,7 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from tests.public_pages import DOWNLOAD_PAGES, SEED, paths
 from tracker.imports import import_fixture
 from tracker.models import Country
 
@@ -363,19 +364,10 @@ def test_country_pages_show_measures_imposed_and_received(client, ledger):
 # --- 6. FollowTheMoney ----------------------------------------------------------------------
 
 
-FTM_PAGES = [
-    "/concessions/",
-    "/concessions/us-gl-13/",
-    "/concessions/eu-sanctions-remain/",
-    "/entities/",
-    "/entities/belavia/",
-    "/releases/",
-    SEED_URL,
-    "/prisoners/",
-    "/prisoners/ales-bialiatski/",
-    "/countries/",
-    "/countries/BY/",
-]
+# Every page of the registry that has downloads, on the ledger's records, and a measure that
+# follows no release.
+LEDGER_RECORDS = {**SEED, "measure": "us-gl-13", "entity": "belavia"}
+FTM_PAGES = paths(DOWNLOAD_PAGES, records=LEDGER_RECORDS) + ["/concessions/eu-sanctions-remain/"]
 
 
 def ftm_entities(client, url):

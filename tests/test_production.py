@@ -19,6 +19,8 @@ from tests.public_pages import every_response
 from tests.test_security import assert_security_headers
 from tests.test_two_servers import free_port, manage, new_database, serve, stop
 
+pytestmark = pytest.mark.own_database
+
 # Every address of a static file in a page: stylesheets, scripts, icons, images, share cards.
 STATIC_REFERENCE = re.compile(r'(?:href|src|content)="([^"]*/static/[^"]+)"')
 

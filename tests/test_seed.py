@@ -1,8 +1,10 @@
 """The December 2025 seed: it loads into a fresh database and holds every fact of the sources."""
 
 import datetime
+import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from prisoners.models import Prisoner, PrisonerCount
@@ -16,6 +18,7 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
+from tests.database_state import every_row, models_of, records
 from tracker.models import Source, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +223,37 @@ def test_the_people_freed_have_the_status_their_sources_support(seed):
     link = babariko.source_links.get()
     assert (link.source.title, link.stance) == (BONDAREV, "supports")
     assert link.quote.startswith("Photo caption only")
+
+
+# What the tests of `TestTheSharedSeed` saw, for the next one.
+SEEN = {}
+FIXTURE = settings.BASE_DIR / "fixtures" / "december_2025.json"
+SEED_MODELS = models_of(json.loads(FIXTURE.read_text("utf-8")))
+
+
+@pytest.mark.xdist_group("the shared seed")  # one worker, in this order
+class TestTheSharedSeed:
+    """The seed the tests share in a worker (tests/shared_seed.py) is every row as `loaddata`
+    left it, the same records as a test's own `loaddata`, and what one test changes in it the
+    next test does not see."""
+
+    def test_a_test_changes_the_shared_seed(self, request, seed, shared_seed, make_prisoner):
+        assert shared_seed.holds is request.node, "the test runs in the shared seed"
+        SEEN["transaction"] = shared_seed.atomic
+        ReleaseEvent.objects.update(reported_count=1)
+        Prisoner.objects.filter(slug="ales-bialiatski").update(name="Renamed by a test")
+        make_prisoner(name="Added by a test")
+        assert every_row() != shared_seed.loaded
+
+    def test_the_next_test_sees_the_seed_as_loaddata_left_it(self, request, seed, shared_seed):
+        assert shared_seed.holds is request.node, "the test runs in the shared seed"
+        assert shared_seed.atomic is SEEN["transaction"], "the one the test before changed"
+        assert every_row() == shared_seed.loaded
+        assert ReleaseEvent.objects.get().reported_count == 123
+        assert Prisoner.objects.get(slug="ales-bialiatski").name == "Ales Bialiatski"
+        assert Prisoner.objects.count() == 4
+        SEEN["records"] = records(SEED_MODELS)
+
+    def test_a_test_that_loads_the_seed_itself_gets_the_same_records(self, db):
+        call_command("loaddata", "december_2025", verbosity=0)
+        assert records(SEED_MODELS) == SEEN["records"]

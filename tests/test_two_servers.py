@@ -29,6 +29,9 @@ from django.conf import settings
 
 from tracker.settings import database_key_prefix
 
+# Nothing here uses the suite's database: the servers and settings run in processes of their own.
+pytestmark = pytest.mark.own_database
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "two servers, one cache"
 PERSON, PERSON_URL = "Ales Bialiatski", "/prisoners/ales-bialiatski/"
