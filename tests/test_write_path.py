@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The code that turns input into changes: it validates and calls services, never writes itself.
 INPUT_MODULES = [
     *ROOT.glob("*/admin.py"),
+    *ROOT.glob("*/admin/*.py"),
     ROOT / "tracker" / "admin_views.py",
     *ROOT.glob("tracker/imports/*.py"),
     *ROOT.glob("*/management/commands/*.py"),
@@ -116,6 +117,13 @@ def test_the_scan_finds_each_kind_of_direct_write():
     )
 
     assert [line for line, _call in direct_writes(source, "example.py")] == [2, 3, 4, 5, 6, 7]
+
+
+def test_the_scan_reads_every_apps_admin():
+    """An app's admin is a module or a package of them: the scan reads either."""
+    for app in ("tracker", "prisoners", "releases"):
+        scanned = [path for path in INPUT_MODULES if app in path.relative_to(ROOT).parts[:1]]
+        assert any("admin" in path.name or path.parent.name == "admin" for path in scanned), app
 
 
 @pytest.mark.parametrize("path", INPUT_MODULES, ids=lambda path: str(path.relative_to(ROOT)))

@@ -1,19 +1,24 @@
-from django import forms
+"""The admin of release events, the people freed and the evidence about them."""
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import OuterRef
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from releases import services
+from releases.admin.forms import (
+    HiddenRecords,
+    ReleaseAdminForm,
+    ReleaseEventAdminForm,
+    ReleaseInlineFormSet,
+    ReleaseSourceFormSet,
+)
 from releases.models import (
-    DOCUMENTED_STATUSES,
-    ConcessionFigure,
     ConcessionLink,
     Participant,
     Release,
@@ -21,177 +26,14 @@ from releases.models import (
     ReleaseSource,
     ReportedNationality,
     RouteLeg,
-    SanctionedEntity,
-    SanctionsConcession,
 )
 from tracker import services as tracker_services
 from tracker.admin import (
     PreloadedAutocompleteInlineMixin,
     PublishableAdmin,
     PublishableInlineMixin,
-    VersionedModelForm,
 )
 from tracker.models import SubqueryCount, Visibility
-
-
-class ReleaseInlineFormSet(forms.BaseInlineFormSet):
-    """The people freed as the event page lists them, checked against its reported figure."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        documented = set()
-        for form in self.forms:
-            if form.has_changed():  # validated: the values entered
-                values = form.cleaned_data
-                if values.get("DELETE") or not values.get("prisoner"):
-                    continue
-                prisoner, status = values["prisoner"].pk, values.get("status")
-            elif form.instance.pk is not None:  # a row left as stored (VersionedInlineForm)
-                prisoner, status = form.instance.prisoner_id, form.instance.status
-            else:
-                continue
-            if status in DOCUMENTED_STATUSES:
-                documented.add(prisoner)
-        services.check_documented_within_reported(
-            reported_count=self.instance.reported_count, documented=len(documented)
-        )
-
-
-class ReleaseAdminForm(VersionedModelForm):
-    """A person freed, entered on its own: the event's other people count too."""
-
-    sources_in_inline = True  # checked by ReleaseSourceFormSet
-
-    def clean(self):
-        cleaned = super().clean()
-        event, prisoner = cleaned.get("event"), cleaned.get("prisoner")
-        if event and prisoner and cleaned.get("status") in DOCUMENTED_STATUSES:
-            try:
-                services.check_documented_within_reported(
-                    reported_count=event.reported_count,
-                    documented=services.documented_after(
-                        event, prisoner=prisoner, replacing=self.instance
-                    ),
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
-
-
-class HiddenRecords(models.TextChoices):
-    PUBLISH = "publish", _("Publish them with the release")
-    LEAVE = "leave", _("Publish the release alone; they stay hidden")
-
-
-class ShownRecordsField(forms.Field):
-    """The hidden records a page listed, each with the version shown ("releases.release:12:3"),
-    so that publishing them publishes what the editor saw and nothing else."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        return services.parse_shown(value or [])
-
-
-class ReleaseEventAdminForm(VersionedModelForm):
-    """Publishing an event is one deliberate step: the editor sees what it would leave hidden
-    (restricted people freed and concessions) and chooses to publish them with it or not."""
-
-    hidden_records = forms.ChoiceField(
-        label=_("Records still hidden"),
-        choices=HiddenRecords.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    hidden_shown = ShownRecordsField(required=False)
-    # A history restore has no inline rows: the stored people freed are checked instead.
-    checks_stored_releases = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.hidden = []  # computed once a request, in its transaction
-        if self.is_update and self.instance.visibility != Visibility.PUBLIC:
-            self.hidden = services.hidden_with(self.instance)
-        self.fields["hidden_shown"].initial = [
-            services.shown_token(record) for record, _problems in self.hidden
-        ]
-        if self.hidden:
-            self.fields["hidden_records"].help_text = format_html(
-                _("Publishing this release would leave hidden: {}."),
-                services.describe_hidden(self.hidden),
-            )
-        elif self.is_update:
-            self.fields["hidden_records"].widget = forms.HiddenInput()
-        else:
-            self.fields["hidden_records"].help_text = _(
-                "If you publish the new release, the restricted rows you add below (people "
-                "freed, nationality reports, links to measures...) are published with it, or "
-                "stay hidden."
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.checks_stored_releases and self.is_update:
-            documented = self.instance.releases.documented().count()
-            try:
-                services.check_documented_within_reported(
-                    reported_count=cleaned.get("reported_count"), documented=documented
-                )
-            except ValidationError as error:
-                self.add_error("reported_count", error)
-        if self.hidden and self.will_be_public(cleaned):
-            self._clean_hidden_choice(cleaned)
-        return cleaned
-
-    def _clean_hidden_choice(self, cleaned):
-        choice = cleaned.get("hidden_records")
-        if not choice:
-            self.add_error(
-                "hidden_records",
-                _(
-                    "Publishing this release would leave hidden: %(hidden)s. Choose whether "
-                    "to publish them with it."
-                )
-                % {"hidden": services.describe_hidden(self.hidden)},
-            )
-        elif choice == HiddenRecords.PUBLISH:
-            shown = cleaned.get("hidden_shown")
-            if shown is None:  # the list was damaged: its own error says so
-                return
-            difference = services.hidden_changes(self.hidden, shown)
-            if difference:
-                self.show_current_hidden()
-                self.add_error(
-                    "hidden_records",
-                    _(
-                        "The records hidden with this release changed after you opened it: "
-                        "%(difference)s. Check the new list above and choose again."
-                    )
-                    % {"difference": difference},
-                )
-            elif any(problems for _r, problems in self.hidden):
-                self.add_error(
-                    "hidden_records",
-                    _(
-                        "Some of them cannot be published yet: %(hidden)s. Add their sources "
-                        "first, or publish the release alone."
-                    )
-                    % {
-                        "hidden": services.describe_hidden(
-                            [(record, problems) for record, problems in self.hidden if problems]
-                        )
-                    },
-                )
-
-    def show_current_hidden(self):
-        """The form shown again lists, and carries, the records hidden now; the choice is asked
-        again."""
-        data = self.data.copy()
-        data.setlist(self.add_prefix("hidden_shown"), self.fields["hidden_shown"].initial)
-        data.pop(self.add_prefix("hidden_records"), None)
-        self.data = data
 
 
 class ReleaseInline(PreloadedAutocompleteInlineMixin, PublishableInlineMixin, admin.TabularInline):
@@ -547,22 +389,6 @@ def published_message(events, published, staying):
     return message
 
 
-class ReleaseSourceFormSet(forms.BaseInlineFormSet):
-    """The sources a person freed cites. Its page saves them after the record itself, so the
-    rule that a public record cites a source (tracker.services) is checked here."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors) or self.instance.visibility != Visibility.PUBLIC:
-            return
-        cited = [
-            form.cleaned_data["source"]
-            for form in self.forms
-            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
-        ]
-        tracker_services.check_publishable(self.instance, sources=cited)
-
-
 class ReleaseSourceInline(admin.TabularInline):
     model = ReleaseSource
     formset = ReleaseSourceFormSet
@@ -609,157 +435,3 @@ class ParticipantAdmin(PublishableAdmin):
     list_filter = ["role", "visibility"]
     search_fields = ["name", "title", "event__title"]
     autocomplete_fields = ["event", "country", "sources"]
-
-
-class ReleaseLinkInline(PublishableInlineMixin, admin.TabularInline):
-    """The releases a measure followed, entered from the measure's page."""
-
-    model = ConcessionLink
-    fk_name = "concession"
-    extra = 0
-    autocomplete_fields = ["event", "sources"]
-    fields = ["event", "basis", "note", "sources", "visibility"]
-    verbose_name = _("release it followed")
-    verbose_name_plural = _("releases it followed (none, one or several)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("event")
-
-
-class ConcessionFigureInline(PublishableInlineMixin, admin.TabularInline):
-    model = ConcessionFigure
-    extra = 0
-    autocomplete_fields = ["sources"]
-    fields = [
-        "measure",
-        "slug",
-        "low",
-        "high",
-        "qualifier",
-        "currency",
-        "unit",
-        "period",
-        "sources",
-        "visibility",
-    ]
-    verbose_name_plural = _("figures about the measure (each with what it measures)")
-
-
-@admin.register(SanctionsConcession)
-class SanctionsConcessionAdmin(PublishableAdmin):
-    list_display = [
-        "__str__",
-        "imposed_by",
-        "kind",
-        "announced_on",
-        "issued_on",
-        "expiry",
-        "visibility",
-    ]
-    list_filter = ["kind", "visibility", ("imposed_by", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["imposed_by"]
-    search_fields = [
-        "slug",
-        "identifier",
-        "title",
-        "target",
-        "authority",
-        "programme",
-        "description",
-    ]
-    autocomplete_fields = ["imposed_by", "target_country", "entities", "supersedes", "sources"]
-    # No prepopulated slug: left blank, clean() makes it from the state and the identifier
-    # ("us-gl-13"), or from what the measure covers; one rule, for the admin and the importer.
-    readonly_fields = ["created_at", "updated_at"]
-    fieldsets = [
-        (
-            _("Instrument"),
-            {
-                "fields": [
-                    "imposed_by",
-                    "authority",
-                    "identifier",
-                    "slug",
-                    "title",
-                    "url",
-                    "programme",
-                    "kind",
-                ]
-            },
-        ),
-        (_("What it covers"), {"fields": ["target", "target_country", "entities"]}),
-        (
-            _("Dates"),
-            {
-                "fields": [
-                    ("announced_on", "announced_on_precision"),
-                    ("issued_on", "issued_on_precision"),
-                    ("expires_on", "expires_on_precision"),
-                    "no_expiry",
-                ]
-            },
-        ),
-        (
-            _("Scope"),
-            {"fields": ["delists", "unblocks_property", "covers_owned_entities", "conditions"]},
-        ),
-        (_("Series"), {"fields": ["supersedes"]}),
-        (_("Details and sources"), {"fields": ["description", "sources"]}),
-        (
-            _("Publication"),
-            {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]},
-        ),
-    ]
-    inlines = [ReleaseLinkInline, ConcessionFigureInline]
-
-    @admin.display(description=_("expires"))
-    def expiry(self, concession):
-        return concession.expiry_display
-
-
-@admin.register(SanctionedEntity)
-class SanctionedEntityAdmin(PublishableAdmin):
-    list_display = ["name", "kind", "country", "designated_by", "visibility"]
-    list_filter = ["kind", "visibility"]
-    list_select_related = ["country", "designated_by"]
-    search_fields = ["name", "slug", "list_identifiers", "programme"]
-    autocomplete_fields = ["country", "designated_by", "sources"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
-        (
-            _("Designation"),
-            {
-                "fields": [
-                    "designated_by",
-                    ("designated_on", "designated_on_precision"),
-                    "programme",
-                    "list_identifiers",
-                ]
-            },
-        ),
-        (_("Sources"), {"fields": ["sources"]}),
-        (
-            _("Publication"),
-            {"fields": ["visibility", "internal_notes", "created_at", "updated_at"]},
-        ),
-    ]
-
-
-@admin.register(ConcessionLink)
-class ConcessionLinkAdmin(PublishableAdmin):
-    list_display = ["concession", "event", "basis", "visibility"]
-    list_select_related = ["concession__imposed_by", "event"]
-    list_filter = ["basis", "visibility"]
-    search_fields = ["concession__identifier", "concession__target", "event__title", "note"]
-    autocomplete_fields = ["concession", "event", "sources"]
-
-
-@admin.register(ConcessionFigure)
-class ConcessionFigureAdmin(PublishableAdmin):
-    list_display = ["measure", "concession", "visibility"]
-    list_select_related = ["concession__imposed_by"]
-    list_filter = ["visibility"]
-    search_fields = ["measure", "concession__identifier", "concession__target"]
-    autocomplete_fields = ["concession", "sources"]
