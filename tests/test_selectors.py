@@ -135,6 +135,8 @@ def test_events_freeing_nationals_may_be_given_as_ids(roles):
 def test_a_role_that_is_not_one_is_refused(asked):
     with pytest.raises(ValueError):
         ReleaseEvent.objects.involving(country("LT"), roles=asked)
+    with pytest.raises(TypeError):
+        ReleaseEvent.objects.involving(country("LT"), roles=CountryRole.RELEASER)
 
 
 def test_the_country_page_feed_and_filters_show_what_involving_finds(client, roles):

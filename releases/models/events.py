@@ -57,9 +57,12 @@ def involvement(country, roles, *, documented_events=None):
     `documented_events`: the ids of the events that freed documented nationals of the
     country, when the caller has them already (a cached figure); otherwise a subquery.
     """
+    # Modules that refer to this one.
     from releases.models.evidence import Participant, ReportedNationality, RouteLeg
     from releases.models.ledger import ConcessionLink
 
+    if isinstance(roles, str):
+        raise TypeError(f"roles is a list of CountryRole values, not “{roles}”")
     roles = set(roles)
     if not roles or not roles <= set(CountryRole.ALL):
         raise ValueError(f"Not roles of a country in a release: {sorted(roles)}")
