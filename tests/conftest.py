@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from prisoners.models import Prisoner, PrisonerCount
 from releases.models import (
@@ -60,6 +61,13 @@ def import_dir(settings, tmp_path):
     """Uploads pending between an import's preview and confirmation: a folder per test."""
     settings.IMPORT_DIR = tmp_path / "imports"
     return settings.IMPORT_DIR
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: LocaleMiddleware activates a request's language
+    in the thread and leaves it there, so a test after a request to a /ru/ page read Russian."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
