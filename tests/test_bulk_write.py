@@ -7,10 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from prisoners.models import Prisoner
 from releases.models import Release, ReleaseStatus
 from tracker import services
+from tracker.imports import import_fixture
 from tracker.models import Source, Visibility
 from tracker.services import BulkRow
 
@@ -137,3 +140,42 @@ def test_a_stored_record_gets_its_next_version_its_links_and_a_history_entry(
     entry = stored.history.latest()
     assert (entry.history_user, entry.history_change_reason, entry.version) == (user, "import", 2)
     assert [link.source_id for link in entry.sources.all()] == [second.pk]
+
+
+def people_with_a_source(count):
+    """A file of one source and `count` new public people citing it."""
+    source = {
+        "model": "tracker.source",
+        "fields": {"title": "Viasna register", "slug": "viasna-register", "published_on": None},
+    }
+    people = [
+        {
+            "model": "prisoners.prisoner",
+            "fields": {
+                "name": f"Person {n}",
+                "slug": f"person-{n}",
+                "visibility": "public",
+                "nationalities": [["BY"]],
+                "sources": [["viasna-register"]],
+            },
+        }
+        for n in range(count)
+    ]
+    return [source, *people]
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_records(django_user_model):
+    """The rows go to the database in bulk, the history and its links too: a statement per
+    model and relation, not per record. (PostgreSQL takes each in one statement; SQLite splits
+    a statement at its limit of parameters, about 20 people's rows.)"""
+    user = django_user_model.objects.create_user("importer")
+    queries = {}
+    for count in (5, 505):
+        with CaptureQueriesContext(connection) as captured:
+            import_fixture(people_with_a_source(count), user=user, dry_run=True, restrict_new=False)
+        queries[count] = len(captured)
+
+    assert queries[505] - queries[5] < 500 / 10
+    if connection.vendor == "postgresql":
+        assert queries[505] == queries[5]
+    assert not Prisoner.objects.exists()  # a dry run
