@@ -29,7 +29,7 @@ from releases.models import (
     SanctionedEntity,
     SanctionsConcession,
 )
-from tests.shared_seed import SharedSeed, shares_the_seed
+from tests.shared_seed import SharedSeed, has_data_of_a_module_or_class, shares_the_seed
 from tracker.models import Country, Source, Visibility
 
 _sequence = itertools.count(1)
@@ -48,11 +48,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
-        fixtures = getattr(item, "_fixtureinfo", None)
-        if fixtures is None or item.get_closest_marker("xdist_group"):
-            continue
-        scopes = {d.scope for defs in fixtures.name2fixturedefs.values() for d in defs}
-        if scopes & {"module", "class"}:
+        if has_data_of_a_module_or_class(item) and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 

@@ -33,14 +33,21 @@ def shares_the_seed(item):
         options = ("transaction", "reset_sequences", "serialized_rollback")
         if any(marker.kwargs.get(option) for option in options) or any(marker.args[:2]):
             return False
-    fixtures = item._fixtureinfo.name2fixturedefs.values()
-    wider = {"package", "module", "class"}
-    return not any(d.scope in wider and _ours(d) for defs in fixtures for d in defs)
+    return not has_data_of_a_module_or_class(item)
 
 
-def _ours(fixturedef):
-    """A fixture of the suite's (pytest-django's own class fixture opens no transaction)."""
-    return fixturedef.func.__module__.startswith("tests.")
+def has_data_of_a_module_or_class(item):
+    """Whether the test uses a fixture of the suite's that is module-, class- or package-scoped
+    (pytest-django's own class-scoped fixture, on every test, holds no data)."""
+    fixtures = getattr(item, "_fixtureinfo", None)
+    if fixtures is None:
+        return False
+    return any(
+        fixturedef.scope in {"package", "module", "class"}
+        and fixturedef.func.__module__.startswith("tests.")
+        for defs in fixtures.name2fixturedefs.values()
+        for fixturedef in defs
+    )
 
 
 class SharedSeed:
