@@ -189,7 +189,7 @@ def test_a_bulk_action_without_the_versions_shown_changes_nothing(editor, source
 
         done = "0 records published." if action == "publish" else "0 records restricted."
         assert done in response.text
-        assert "1 record was not changed: “Ihar Losik”: the page did not say which version" in (
+        assert "1 record was not changed: “Ihar Losik”: The page did not say which version" in (
             response.text
         )
         assert Prisoner.objects.values_list("visibility", "version").get(pk=person.pk) == stored

@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -130,6 +131,22 @@ def test_a_row_edited_in_the_same_save_is_published_as_edited(editor, restricted
         "Freed at the border.",
         release.version,
     )
+
+
+def test_publishing_in_bulk_refuses_the_whole_list_when_one_changed_since(editor, restricted_event):
+    """The service checks each record at the version shown as it writes: a change made after
+    the editor's page was checked (a moment before) stops all of it."""
+    hidden = [record for record, _problems in release_services.hidden_with(restricted_event)]
+    shown = {(record._meta.label_lower, record.pk): record.version for record in hidden}
+    anna = Prisoner.objects.get(name="Anna Example")
+    anna.name = "Anna Example-Novak"
+    services.save_record(anna, user=None, seen_version=anna.version)
+
+    with pytest.raises(ValidationError, match="nothing was published. “Anna Example-Novak”"):
+        services.publish_listed(hidden, user=editor.user, seen_versions=shown)
+
+    assert not Release.objects.filter(visibility=Visibility.PUBLIC).exists()
+    assert not Prisoner.objects.filter(visibility=Visibility.PUBLIC).exists()
 
 
 @pytest.mark.parametrize("damaged", ["releases.release:1", "x:y:z", "releases.release:-1:2"])

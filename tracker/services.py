@@ -252,8 +252,8 @@ def set_visibility(records, visibility, *, user, seen_versions):
         seen_version = seen_versions.get(record.pk)
         if seen_version is None:
             refused[record] = _(
-                "the page did not say which version of it you saw, so it was not changed: "
-                "select it in the list as it is shown now, and choose again."
+                "The page did not say which version of it you saw, so it was not changed: "
+                "select it in the list as it is now, and choose again."
             )
             continue
         record.visibility = visibility
@@ -298,23 +298,27 @@ def _matching(pairs):
     )
 
 
-def _refuse_changed(model, batch):
-    """The UPDATE of `batch` ([(pk, version seen)]) missed some of its records: say which
-    changed or went since, and who changed them (the service's transaction is undone)."""
+def _refuse_changed(model, batch, written_at):
+    """The UPDATE of `batch` ([(pk, version seen)]), stamped `written_at`, missed some of its
+    records: say which changed or went since, and who changed them (the service's transaction
+    is undone)."""
     stored = model._base_manager.in_bulk([pk for pk, _version in batch])
     reasons = []
     for pk, version in batch:
         current = stored.get(pk)
         if current is None:
-            reasons.append(_("a record you listed was deleted since"))
-        elif current.version != version + 1:  # not the version this UPDATE wrote
-            reasons.append(f"“{current}”: {describe_changes(current, version)}".strip())
+            reasons.append(_("A record you listed was deleted since."))
+        elif current.updated_at != written_at:  # not written by this UPDATE
+            changes = describe_changes(current, version) or _("It changed.")
+            reasons.append(f"“{current}”: {changes}")
     raise ValidationError(
-        _(
-            "Records changed after you opened the page, so nothing was published: "
-            "%(changes)s. Check them and publish again."
+        " ".join(
+            [
+                _("Records changed after you opened the page, so nothing was published."),
+                *reasons,
+                _("Check them and publish again."),
+            ]
         ),
-        params={"changes": " ".join(reasons) or _("someone saved them since")},
         code="stale",
     )
 
@@ -356,7 +360,7 @@ def publish_listed(records, *, user, seen_versions):
             values["published_at"] = Coalesce("published_at", Value(now))
         for condition, batch in _at_versions(seen):
             if model._base_manager.filter(condition).update(**values) != len(batch):
-                _refuse_changed(model, batch)
+                _refuse_changed(model, batch, now)
         for record in group:
             record.visibility, record.version = Visibility.PUBLIC, seen[record.pk] + 1
             record.updated_at = now
@@ -401,9 +405,7 @@ def refused_message(refused):
         more = len(names) - NAMED_A_REASON
         named = ", ".join(names[:NAMED_A_REASON])
         if more > 0:
-            named += " " + ngettext("and %(count)d more", "and %(count)d more", more) % {
-                "count": more
-            }
+            named += _(" and %(count)s more") % {"count": more}
         reasons.append(f"{named}: {reason}")
     return ngettext(
         "%(count)d record was not changed: %(reasons)s",
