@@ -389,7 +389,7 @@ def test_the_import_preview_shows_the_names_as_text(named, editor):
     newcomer["fields"].update(slug="markup-person-imported")  # a possible duplicate
     records.append(newcomer)
     upload = SimpleUploadedFile("colleague.json", json.dumps(records).encode())
-    response = editor.post("/admin/import/", {"fixture": upload, "restrict_new": "on"})
+    response = editor.post("/admin/import/", {"fixture": upload})
     assert "Preview of colleague.json" in response.text, response.text[-3000:]
     assert_shown_as_text(response, "import preview")
     assert not Prisoner.objects.filter(slug="markup-person-imported").exists()

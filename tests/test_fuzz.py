@@ -205,8 +205,8 @@ def logged_in_editor():
 @settings(max_examples=40, deadline=None)
 @given(fixture=mutated_fixtures())
 def test_no_fixture_makes_the_admin_import_fail(fixture):
-    """Imported exactly as the file says (new records with the file's visibility: "keep new
-    records restricted" is left unticked), or refused with nothing changed."""
+    """Imported exactly as the file says (new records with the file's visibility: "New records
+    take the file's visibility" is ticked), or refused with nothing changed."""
     with (
         state_of_its_own(),
         tempfile.TemporaryDirectory() as uploads,
@@ -218,7 +218,10 @@ def test_no_fixture_makes_the_admin_import_fail(fixture):
         with transaction.atomic():
             response = editor.post(
                 "/admin/import/",
-                {"fixture": SimpleUploadedFile("f.json", json.dumps(fixture).encode())},
+                {
+                    "fixture": SimpleUploadedFile("f.json", json.dumps(fixture).encode()),
+                    "publish_new": "on",
+                },
             )
             assert response.status_code in (200, 400)
             if response.status_code == 400:
