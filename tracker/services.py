@@ -309,7 +309,7 @@ def _refuse_changed(model, batch, written_at):
         if current is None:
             reasons.append(_("A record you listed was deleted since."))
         elif current.updated_at != written_at:  # not written by this UPDATE
-            changes = describe_changes(current, version) or _("It changed.")
+            changes = describe_changes(changes_since(current, version)) or _("It changed.")
             reasons.append(f"“{current}”: {changes}")
     raise ValidationError(
         " ".join(
