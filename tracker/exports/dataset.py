@@ -16,15 +16,14 @@ import os
 import shutil
 import tempfile
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from tracker.backup import snapshot
 from tracker.exports.csv import csv_response
 from tracker.exports.fixture import fixture_response
 from tracker.exports.stream import exported_fields, exported_links
@@ -117,23 +116,13 @@ def _remove_older(keep):
             shutil.rmtree(child, ignore_errors=True)
 
 
-@contextmanager
-def _snapshot():
-    """One transaction that reads the data as of one moment (on PostgreSQL, repeatable read):
-    a record restricted halfway through the writing must not leave a dangling reference."""
-    first = not connection.in_atomic_block
-    with transaction.atomic():
-        if first and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield
-
-
 def _write(folder):
     work = Path(tempfile.mkdtemp(dir=dataset_dir(), prefix=".writing-"))
     try:
         fixture = work / FIXTURE_NAME
-        with _snapshot():
+        # One moment of the data: a record restricted halfway through the writing must not
+        # leave a dangling reference.
+        with snapshot():
             fixture_sha = _write_fixture(fixture)
             changed = last_public_change()
         records = json.loads(fixture.read_text(encoding="utf-8"))
